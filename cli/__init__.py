@@ -1,0 +1,1 @@
+"""The `greenlist` command line."""

@@ -1,0 +1,127 @@
+"""`greenlist`: run the platform, mint development tokens, migrate databases, open batches."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from shared.config import SERVICES, ServiceName, Settings
+
+app = typer.Typer(
+    help="greenlist: China's Green Manufacturing List programme, end to end.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _metadata(service: ServiceName) -> list[object]:
+    from importlib import import_module
+
+    from shared.messaging.tables import MessagingBase
+
+    parts = import_module(f"services.{service}.app").PARTS
+    return [parts.metadata, MessagingBase.metadata]
+
+
+@app.command()
+def up(
+    no_temporal: Annotated[
+        bool, typer.Option(help="do not start the embedded Temporal server (TEMPORAL_ADDRESS is used)")
+    ] = False,
+) -> None:
+    """Start the platform: embedded Temporal (unless TEMPORAL_ADDRESS is set), the workflows
+    worker and the intake, agency and review services. Ctrl-C stops every process."""
+    from cli.supervisor import run_platform
+
+    raise typer.Exit(run_platform(Settings(), embed_temporal=not no_temporal))
+
+
+@app.command()
+def token(
+    role: Annotated[str, typer.Argument(help="applicant | province | agency | ministry | ops")],
+    scope: Annotated[
+        str,
+        typer.Argument(help="credit code (applicant), region code (province), agency id, or * "),
+    ] = "*",
+    name: Annotated[str, typer.Option(help="who the token names")] = "",
+    days: Annotated[int, typer.Option(help="validity in days")] = 30,
+) -> None:
+    """Mint a signed bearer token for a role and scope (development and tests)."""
+    from shared.auth import mint
+    from shared.contracts.auth import Principal, Role
+
+    try:
+        principal = Principal(role=Role(role), scope=scope, name=name)
+    except ValueError as err:
+        raise typer.BadParameter(f"unknown role {role!r}") from err
+    typer.echo(mint(principal, Settings().token_secret, timedelta(days=days)))
+
+
+@app.command()
+def migrate(
+    service: Annotated[list[str] | None, typer.Argument(help="services to migrate (default: all)")] = None,
+) -> None:
+    """Apply the database migrations of each service (SQLite under var/ or DATABASE_URL)."""
+    from shared.db import migrate as run
+
+    settings = Settings()
+    for name in service or list(SERVICES):
+        if name not in SERVICES:
+            raise typer.BadParameter(f"unknown service {name!r}")
+        asyncio.run(run(settings, name, _metadata(name)))  # type: ignore[arg-type]
+        typer.echo(f"{name}: migrated")
+
+
+@app.command("make-migration")
+def make_migration(
+    service: Annotated[str, typer.Argument(help="intake | agency | review")],
+    message: Annotated[str, typer.Option("-m", help="what the revision does")],
+) -> None:
+    """Autogenerate a migration for a service from its models (developers)."""
+    from alembic import command
+
+    from shared.db import alembic_config
+
+    settings = Settings()
+    if service not in SERVICES:
+        raise typer.BadParameter(f"unknown service {service!r}")
+    asyncio.run(__import__("shared.db", fromlist=["migrate"]).migrate(settings, service, _metadata(service)))  # type: ignore[arg-type]
+    cfg = alembic_config(settings, service, _metadata(service))  # type: ignore[arg-type]
+    cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    command.revision(cfg, message=message, autogenerate=True)
+
+
+batch_app = typer.Typer(help="Batches of the list.", no_args_is_help=True)
+app.add_typer(batch_app, name="batch")
+
+
+@batch_app.command("create")
+def batch_create(
+    code: Annotated[str, typer.Argument(help="batch code, e.g. 2020-5")],
+    rule_set: Annotated[str, typer.Option(help="rule set code (file under shared/rules/sets)")] = "",
+    title: Annotated[str, typer.Option()] = "",
+) -> None:
+    """Open a batch through the running intake service."""
+    import httpx
+
+    from shared.auth import mint
+    from shared.contracts.auth import Principal, Role
+
+    settings = Settings()
+    tok = mint(Principal(role=Role.MINISTRY, name="cli"), settings.token_secret)
+    resp = httpx.post(
+        f"{settings.service_url('intake')}/api/v1/batches",
+        json={"code": code, "rule_set": rule_set or code, "title": title},
+        headers={"Authorization": f"Bearer {tok}"},
+        timeout=30,
+    )
+    typer.echo(resp.text)
+    if resp.status_code >= 400:
+        raise typer.Exit(1)
+
+
+if __name__ == "__main__":
+    app()

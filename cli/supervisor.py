@@ -1,0 +1,199 @@
+"""`greenlist up`: one command that runs the whole platform on this machine.
+
+Starts the embedded Temporal dev server (file database under var/, search attributes
+registered), applies migrations, then the workflows worker and one process per service, waits
+until each is ready, prints where to go, and stops everything on Ctrl-C. A missing broker or
+database is reported in one line with how to start it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+from shared.config import SERVICES, Settings
+from shared.temporal import SearchAttributes
+
+SEARCH_ATTRIBUTE_TYPES = {"KEYWORD": "Keyword", "DATETIME": "Datetime"}
+
+
+def say(line: str) -> None:
+    print(line, flush=True)  # noqa: T201
+
+
+def temporal_binary() -> str:
+    beside = Path(sys.executable).parent / "temporal"
+    found = str(beside) if beside.exists() else shutil.which("temporal")
+    if not found:
+        raise SystemExit("the `temporal` binary is missing: install the project (`make install`)")
+    return found
+
+
+def reachable(host: str, port: int, timeout: float = 2.0) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def preflight(settings: Settings) -> str | None:
+    """The first missing dependency, as one line with how to start it; None when all is there."""
+    amqp = urlparse(settings.amqp_url)
+    if not reachable(amqp.hostname or "localhost", amqp.port or 5672):
+        return (
+            f"RabbitMQ is not reachable at {settings.amqp_url}: start it with "
+            "`rabbitmq-server -detached` or set AMQP_URL"
+        )
+    if settings.database_url:
+        db = urlparse(settings.database_url)
+        if not reachable(db.hostname or "localhost", db.port or 5432):
+            return (
+                f"PostgreSQL is not reachable at {db.hostname}:{db.port or 5432}: start it with "
+                "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` "
+                "or unset DATABASE_URL to use SQLite under var/"
+            )
+    if settings.temporal_address:
+        host, _, port = settings.temporal_address.rpartition(":")
+        if not reachable(host or "localhost", int(port or 7233)):
+            return f"Temporal is not reachable at TEMPORAL_ADDRESS={settings.temporal_address}"
+    return None
+
+
+def temporal_command(settings: Settings) -> list[str]:
+    cmd = [
+        temporal_binary(), "server", "start-dev",
+        "--db-filename", str(settings.var_dir / "temporal.db"),
+        "--ip", "127.0.0.1",
+        "--port", str(settings.temporal_port),
+        "--ui-port", str(settings.temporal_ui_port),
+        "--namespace", settings.temporal_namespace,
+        "--log-level", "error",
+    ]
+    for key in SearchAttributes.ALL:
+        cmd += ["--search-attribute", f"{key.name}={SEARCH_ATTRIBUTE_TYPES[key.indexed_value_type.name]}"]
+    return cmd
+
+
+class Platform:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.logs = settings.var_dir / "logs"
+
+    def spawn(self, name: str, cmd: list[str]) -> None:
+        self.logs.mkdir(parents=True, exist_ok=True)
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        # Children get their own process group so a Ctrl-C in the terminal reaches only us;
+        # we stop them in order (services first, Temporal last).
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                start_new_session=True)
+        self.procs.append((name, proc))
+
+    def dead(self) -> tuple[str, int] | None:
+        for name, proc in self.procs:
+            code = proc.poll()
+            if code is not None:
+                return name, code
+        return None
+
+    def stop(self) -> None:
+        for name, proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for name, proc in reversed(self.procs):
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                say(f"{name} did not stop in time: killed")
+                proc.kill()
+
+    def wait_until(self, what: str, check: object, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            died = self.dead()
+            if died:
+                raise RuntimeError(f"{died[0]} exited with code {died[1]} (see {self.logs / (died[0] + '.log')})")
+            if check():  # type: ignore[operator]
+                return
+            time.sleep(0.3)
+        raise RuntimeError(f"{what} was not ready after {timeout:.0f} s (see {self.logs})")
+
+
+def _ready(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def run_platform(settings: Settings, *, embed_temporal: bool = True) -> int:
+    problem = preflight(settings)
+    if problem:
+        say(problem)
+        return 1
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    platform = Platform(settings)
+    stopping = False
+
+    def on_signal(_signo: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        if embed_temporal and not settings.temporal_address:
+            if reachable("127.0.0.1", settings.temporal_port):
+                say(f"port {settings.temporal_port} is taken: is another Temporal running? "
+                    "Set TEMPORAL_ADDRESS to use it, or TEMPORAL_PORT to move ours")
+                return 1
+            platform.spawn("temporal", temporal_command(settings))
+            platform.wait_until("Temporal", lambda: reachable("127.0.0.1", settings.temporal_port))
+        say("applying migrations …")
+        from cli.main import _metadata
+        from shared.db import migrate
+
+        for service in SERVICES:
+            asyncio.run(migrate(settings, service, _metadata(service)))  # type: ignore[arg-type]
+        platform.spawn("workflows", [sys.executable, "-m", "workflows.worker"])
+        for service in SERVICES:
+            platform.spawn(service, [sys.executable, "-m", f"services.{service}"])
+        for service in SERVICES:
+            url = settings.service_url(service)
+            platform.wait_until(service, lambda u=url: _ready(f"{u}/readyz"))
+        say("greenlist is up:")
+        for service in SERVICES:
+            url = settings.service_url(service)
+            say(f"  {service:<8} {url}   API docs {url}/docs")
+        if embed_temporal and not settings.temporal_address:
+            say(f"  Temporal UI http://127.0.0.1:{settings.temporal_ui_port}  (gRPC 127.0.0.1:{settings.temporal_port})")
+        else:
+            say(f"  Temporal  {settings.temporal_address}")
+        say(f"  logs     {platform.logs}/")
+        say("a token: `greenlist token ministry`. Ctrl-C stops everything.")
+        while not stopping:
+            died = platform.dead()
+            if died:
+                say(f"{died[0]} exited with code {died[1]}: stopping (see {platform.logs / (died[0] + '.log')})")
+                return 1
+            time.sleep(0.5)
+        say("stopping …")
+        return 0
+    except RuntimeError as err:
+        say(str(err))
+        return 1
+    finally:
+        platform.stop()

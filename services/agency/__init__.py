@@ -1,0 +1,1 @@
+"""Agency: third-party evaluation agencies register, accept engagements and report."""

@@ -1,0 +1,1 @@
+"""Intake: where applicants apply and the 37 recommending authorities recommend."""

@@ -1,0 +1,31 @@
+"""Composition root of the review process."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.review.activities import ReviewActivities
+from services.review.consumers import CONSUMERS
+from services.review.models import Base
+from services.review.routes import router
+from shared.config import Settings
+from shared.http import create_service_app
+from shared.runtime import ServiceParts, ServiceRuntime
+
+
+def _activities(runtime: ServiceRuntime) -> list[object]:
+    acts = ReviewActivities(runtime.sessions, runtime.events_committed)
+    return [acts.record_decision, acts.prepare_publication, acts.record_listing]
+
+
+PARTS = ServiceParts(name="review", metadata=Base.metadata, activities=_activities, consumers=CONSUMERS)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    return create_service_app(
+        title="greenlist review",
+        description="Ministry review and publication, the public list, and the ops view of every case.",
+        settings=settings or Settings(),
+        parts=PARTS,
+        routers=[router],
+    )

@@ -1,0 +1,1 @@
+"""Code shared by every greenlist service and the workflows worker."""

@@ -1,0 +1,98 @@
+"""Typed settings, read from the environment once by each composition root.
+
+Every process (a service, the workflows worker, the CLI) builds one `Settings` at start and
+passes the parts it needs down; nothing below the composition root reads the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ServiceName = Literal["intake", "agency", "review"]
+SERVICES: tuple[ServiceName, ...] = ("intake", "agency", "review")
+
+DEV_SECRET = "greenlist-dev-secret-change-me-in-production"
+
+
+class Settings(BaseSettings):
+    """Process configuration. Environment variables use the upper-case field names."""
+
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", case_sensitive=False)
+
+    var_dir: Path = Field(default=Path("var"), description="where embedded state lives")
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL shared by all services, each in its own schema; "
+        "unset means one SQLite file per service under var_dir",
+    )
+    db_schema_prefix: str = Field(
+        default="", description="prefix of each service's PostgreSQL schema (tests isolate runs)"
+    )
+    amqp_url: str = "amqp://guest:guest@localhost:5672/"
+    amqp_prefix: str = Field(
+        default="", description="prefix of the exchange and queue names (tests isolate runs)"
+    )
+    temporal_address: str | None = Field(
+        default=None, description="existing Temporal cluster; unset means `greenlist up` embeds one"
+    )
+    temporal_namespace: str = "default"
+    temporal_port: int = 7233
+    temporal_ui_port: int = 8233
+    task_queue_prefix: str = Field(
+        default="", description="prefix of every Temporal task queue (tests isolate runs)"
+    )
+    token_secret: str = DEV_SECRET
+    token_ttl_hours: int = 24 * 30
+    host: str = "127.0.0.1"
+    intake_port: int = 8001
+    agency_port: int = 8002
+    review_port: int = 8003
+    outbox_relay_enabled: bool = Field(
+        default=True, description="run the outbox relay in this process"
+    )
+    outbox_poll_seconds: float = 0.5
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    smtp_sender: str = "greenlist@miit.example"
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str | None) -> str | None:
+        # People paste the URL their tools use; the services need the async drivers.
+        if value is None or value == "":
+            return None
+        if value.startswith("postgres://"):
+            value = "postgresql://" + value.removeprefix("postgres://")
+        if value.startswith("postgresql://"):
+            value = "postgresql+asyncpg://" + value.removeprefix("postgresql://")
+        if value.startswith("sqlite:///"):
+            value = "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
+        return value
+
+    @property
+    def effective_temporal_address(self) -> str:
+        return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
+
+    def port_of(self, service: ServiceName) -> int:
+        return {"intake": self.intake_port, "agency": self.agency_port, "review": self.review_port}[
+            service
+        ]
+
+    def service_url(self, service: ServiceName) -> str:
+        return f"http://{self.host}:{self.port_of(service)}"
+
+    def database_url_for(self, service: ServiceName) -> str:
+        """The URL a service's engine connects to (its schema is set by `shared.db`)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.var_dir / f'{service}.db').resolve()}"
+
+    def schema_for(self, service: ServiceName) -> str | None:
+        """PostgreSQL schema that holds one service's tables; None on SQLite (one file each)."""
+        if self.database_url and self.database_url.startswith("postgresql"):
+            return f"{self.db_schema_prefix}{service}"
+        return None

@@ -1,0 +1,142 @@
+"""An application's case: its identity, stages, and the commands people send to its workflow."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from shared.contracts.auth import Principal
+from shared.rules.model import Category
+
+
+class Stage(StrEnum):
+    DRAFT = "draft"
+    EVALUATION = "evaluation"  # third-party evaluation (factory, park, supply chain)
+    RECOMMENDATION = "recommendation"  # with the provincial authority
+    MINISTRY_REVIEW = "ministry_review"
+    APPROVED = "approved"  # awaiting publication
+    PUBLISHED = "published"
+    LISTED = "listed"  # a listed unit under management
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+TERMINAL_STAGES = frozenset({Stage.LISTED, Stage.REJECTED, Stage.WITHDRAWN})
+
+
+class ApplicationCase(BaseModel):
+    """What the workflow knows of an application: its key facts, no personal data beyond them."""
+
+    application_id: str
+    batch: str
+    category: Category
+    region: str
+    applicant_name: str
+    credit_code: str
+    needs_evaluation: bool = True
+
+
+class StageTransition(BaseModel):
+    """One move of a case, numbered so projections can ignore stale or repeated events."""
+
+    seq: int
+    stage: Stage
+    fact: str
+    actor: Principal
+    reason: str = ""
+    at: datetime
+
+
+class ApplicationStageChanged(BaseModel):
+    """Payload of every `*.application.*` event."""
+
+    case: ApplicationCase
+    transition: StageTransition
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+class CaseView(BaseModel):
+    """The workflow's answer to queries and updates."""
+
+    case: ApplicationCase
+    workflow_id: str
+    stage: Stage
+    seq: int
+    history: list[StageTransition]
+    engagement_id: str | None = None
+    agency_id: str | None = None
+    publication_id: str | None = None
+
+
+class SubmitCommand(BaseModel):
+    actor: Principal
+
+
+class AcceptEngagementCommand(BaseModel):
+    actor: Principal
+    engagement_id: str
+    agency_id: str
+
+
+class ReportCommand(BaseModel):
+    actor: Principal
+    engagement_id: str
+    agency_id: str
+    passed: bool
+    score: float | None = None
+    summary: str = ""
+    details: dict[str, Any] = Field(default_factory=dict)
+
+
+RecommendationDecision = Literal["recommend", "return", "reject"]
+MinistryDecision = Literal["approve", "reject"]
+
+
+class RecommendationCommand(BaseModel):
+    actor: Principal
+    decision: RecommendationDecision
+    reason: str = ""
+
+
+class DecisionCommand(BaseModel):
+    actor: Principal
+    decision: MinistryDecision
+    reason: str = ""
+
+
+class PublicationNotice(BaseModel):
+    """Signal from the batch's workflow: this application is on the published list."""
+
+    publication_id: str
+    batch: str
+    published_at: datetime
+
+
+# Activity inputs: the transition plus what the owning service needs to persist it.
+
+
+class TransitionRecord(BaseModel):
+    case: ApplicationCase
+    transition: StageTransition
+
+
+class EngagementRecord(BaseModel):
+    case: ApplicationCase
+    transition: StageTransition
+    engagement_id: str
+    agency_id: str
+
+
+class ReportRecord(BaseModel):
+    case: ApplicationCase
+    transition: StageTransition
+    report: ReportCommand
+
+
+class ListingRecord(BaseModel):
+    case: ApplicationCase
+    transition: StageTransition
+    publication_id: str

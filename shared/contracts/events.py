@@ -1,0 +1,59 @@
+"""The envelope every event travels in, and the routing keys of the facts services announce."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class EventEnvelope(BaseModel):
+    """The AMQP body. `id` is also the AMQP message id and the consumers' dedupe key."""
+
+    id: str
+    type: str
+    occurred_at: datetime
+    payload: dict[str, Any]
+
+    def payload_as(self, model: type[M]) -> M:
+        return model.model_validate(self.payload)
+
+
+class Facts:
+    """Routing keys on the `greenlist.events` exchange: `{service}.{entity}.{fact}`."""
+
+    APPLICATION_DRAFTED = "intake.application.drafted"
+    APPLICATION_SUBMITTED = "intake.application.submitted"
+    APPLICATION_RECOMMENDED = "intake.application.recommended"
+    APPLICATION_RETURNED = "intake.application.returned"
+    APPLICATION_NOT_RECOMMENDED = "intake.application.rejected"
+    BATCH_OPENED = "intake.batch.opened"
+    AGENCY_REGISTERED = "agency.agency.registered"
+    ENGAGEMENT_REQUESTED = "agency.engagement.requested"
+    ENGAGEMENT_ACCEPTED = "agency.engagement.accepted"
+    ENGAGEMENT_DECLINED = "agency.engagement.declined"
+    REPORT_SUBMITTED = "agency.report.submitted"
+    APPLICATION_APPROVED = "review.application.approved"
+    APPLICATION_REJECTED = "review.application.rejected"
+    APPLICATION_PUBLISHED = "review.application.published"
+    APPLICATION_LISTED = "review.application.listed"
+    LIST_PUBLISHED = "review.list.published"
+
+
+
+# Every fact in a case's history carries an ApplicationStageChanged payload.
+CASE_FACTS: tuple[str, ...] = (
+    Facts.APPLICATION_SUBMITTED,
+    Facts.APPLICATION_RECOMMENDED,
+    Facts.APPLICATION_RETURNED,
+    Facts.APPLICATION_NOT_RECOMMENDED,
+    Facts.ENGAGEMENT_ACCEPTED,
+    Facts.REPORT_SUBMITTED,
+    Facts.APPLICATION_APPROVED,
+    Facts.APPLICATION_REJECTED,
+    Facts.APPLICATION_PUBLISHED,
+    Facts.APPLICATION_LISTED,
+)

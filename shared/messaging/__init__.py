@@ -1,0 +1,1 @@
+"""RabbitMQ plumbing: topology, the transactional outbox and its relay, idempotent consumers."""

@@ -1,0 +1,99 @@
+"""Temporal names and the client factory: task queues, business-key ids, activity names,
+search attributes and the error types that cross from workflows to HTTP callers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
+from temporalio.contrib.pydantic import pydantic_data_converter
+
+
+@dataclass(frozen=True)
+class TaskQueues:
+    """Task queue names, prefixed so concurrent test runs never steal each other's tasks."""
+
+    prefix: str = ""
+
+    @property
+    def workflows(self) -> str:
+        return f"{self.prefix}greenlist-workflows"
+
+    @property
+    def intake(self) -> str:
+        return f"{self.prefix}greenlist-intake"
+
+    @property
+    def agency(self) -> str:
+        return f"{self.prefix}greenlist-agency"
+
+    @property
+    def review(self) -> str:
+        return f"{self.prefix}greenlist-review"
+
+
+def application_workflow_id(application_id: str) -> str:
+    return f"application:{application_id}"
+
+
+def batch_workflow_id(code: str) -> str:
+    return f"batch:{code}"
+
+
+class Activities:
+    """Activity names; workflows call them by name so they never import service code."""
+
+    INTAKE_RECORD_SUBMISSION = "intake.record_submission"
+    INTAKE_RECORD_RECOMMENDATION = "intake.record_recommendation"
+    AGENCY_RECORD_ACCEPTANCE = "agency.record_acceptance"
+    AGENCY_RECORD_REPORT = "agency.record_report"
+    REVIEW_RECORD_DECISION = "review.record_decision"
+    REVIEW_RECORD_LISTING = "review.record_listing"
+    REVIEW_PREPARE_PUBLICATION = "review.prepare_publication"
+
+
+class Errors:
+    """`ApplicationError.type` values; the HTTP layer maps them to status codes."""
+
+    WRONG_STAGE = "WrongStage"
+    DUPLICATE = "Duplicate"
+    FORBIDDEN = "Forbidden"
+    NOT_FOUND = "NotFound"
+    INVALID = "Invalid"
+    QUOTA_EXCEEDED = "QuotaExceeded"
+    CAP_EXCEEDED = "CapExceeded"
+    INELIGIBLE = "Ineligible"
+    DEADLINE_PASSED = "DeadlinePassed"
+
+
+HTTP_STATUS_OF_ERROR = {
+    Errors.WRONG_STAGE: 409,
+    Errors.DUPLICATE: 409,
+    Errors.QUOTA_EXCEEDED: 409,
+    Errors.CAP_EXCEEDED: 409,
+    Errors.INELIGIBLE: 409,
+    Errors.DEADLINE_PASSED: 409,
+    Errors.FORBIDDEN: 403,
+    Errors.NOT_FOUND: 404,
+    Errors.INVALID: 422,
+}
+
+
+class SearchAttributes:
+    """Custom search attributes, registered when the embedded server starts. No PII here."""
+
+    BATCH = SearchAttributeKey.for_keyword("GlBatch")
+    CATEGORY = SearchAttributeKey.for_keyword("GlCategory")
+    REGION = SearchAttributeKey.for_keyword("GlRegion")
+    STAGE = SearchAttributeKey.for_keyword("GlStage")
+    DUE_AT = SearchAttributeKey.for_datetime("GlDueAt")
+
+    ALL = (BATCH, CATEGORY, REGION, STAGE, DUE_AT)
+
+
+async def connect(address: str, namespace: str = "default") -> Client:
+    """A client with the Pydantic data converter; create one per process and share it."""
+    return await Client.connect(
+        address, namespace=namespace, data_converter=pydantic_data_converter
+    )

@@ -1,0 +1,335 @@
+"""ApplicationWorkflow: one application from draft to listed unit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
+    from shared.contracts.application import (
+        TERMINAL_STAGES,
+        AcceptEngagementCommand,
+        ApplicationCase,
+        CaseView,
+        DecisionCommand,
+        EngagementRecord,
+        ListingRecord,
+        PublicationNotice,
+        RecommendationCommand,
+        ReportCommand,
+        ReportRecord,
+        Stage,
+        StageTransition,
+        SubmitCommand,
+        TransitionRecord,
+    )
+    from shared.contracts.auth import Principal, Role
+    from shared.contracts.events import Facts
+    from shared.temporal import (
+        Activities,
+        Errors,
+        SearchAttributes,
+        TaskQueues,
+        application_workflow_id,
+    )
+    from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
+
+SYSTEM = Principal(role=Role.OPS, scope="system", name="workflow")
+
+
+@workflow.defn(name="ApplicationWorkflow")
+class ApplicationWorkflow:
+    """One application's lifecycle, id `application:{id}`.
+
+    Updates (human decisions; validators refuse wrong stage, wrong actor, duplicates):
+      submit (applicant), accept_engagement (agency), submit_report (agency),
+      recommend (province: recommend / return / reject), decide (ministry: approve / reject).
+    Signals: published (from the batch's workflow when the list is published).
+    Queries: view.
+    Stages: draft → evaluation (not for design products) → recommendation → ministry_review →
+      approved → published → listed. A return sends it back to draft.
+    Terminal states: listed, rejected (by the authority, the evaluation or the ministry).
+    """
+
+    @workflow.init
+    def __init__(self, case: ApplicationCase) -> None:
+        self._case = case
+        self._stage = Stage.DRAFT
+        self._history: list[StageTransition] = []
+        self._engagement_id: str | None = None
+        self._agency_id: str | None = None
+        self._publication: PublicationNotice | None = None
+        self._lock = asyncio.Lock()
+        self._queues = TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
+
+    @workflow.run
+    async def run(self, case: ApplicationCase) -> CaseView:
+        self._upsert_search_attributes()
+        await workflow.wait_condition(
+            lambda: self._stage in TERMINAL_STAGES
+            or (self._stage == Stage.APPROVED and self._publication is not None)
+        )
+        if self._stage == Stage.APPROVED and self._publication is not None:
+            async with self._lock:
+                notice = self._publication
+                for stage, fact in (
+                    (Stage.PUBLISHED, Facts.APPLICATION_PUBLISHED),
+                    (Stage.LISTED, Facts.APPLICATION_LISTED),
+                ):
+                    await self._move(
+                        stage,
+                        fact,
+                        SYSTEM,
+                        "",
+                        Activities.REVIEW_RECORD_LISTING,
+                        self._queues.review,
+                        lambda t, n=notice: ListingRecord(
+                            case=self._case, transition=t, publication_id=n.publication_id
+                        ),
+                    )
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return self._view()
+
+    # ----------------------------------------------------------------- queries and signals
+
+    @workflow.query
+    def view(self) -> CaseView:
+        return self._view()
+
+    @workflow.signal
+    def published(self, notice: PublicationNotice) -> None:
+        # A signal, not an update: the batch fans out to hundreds of cases and needs only the
+        # server's acknowledgement. A notice for a case not approved is ignored.
+        if self._stage == Stage.APPROVED and self._publication is None:
+            self._publication = notice
+
+    # ----------------------------------------------------------------- updates
+
+    @workflow.update
+    async def submit(self, cmd: SubmitCommand) -> CaseView:
+        async with self._lock:
+            self._check_submit(cmd)
+            stage = Stage.EVALUATION if self._case.needs_evaluation else Stage.RECOMMENDATION
+            await self._move(
+                stage,
+                Facts.APPLICATION_SUBMITTED,
+                cmd.actor,
+                "",
+                Activities.INTAKE_RECORD_SUBMISSION,
+                self._queues.intake,
+                lambda t: TransitionRecord(case=self._case, transition=t),
+            )
+            return self._view()
+
+    @submit.validator
+    def _check_submit(self, cmd: SubmitCommand) -> None:
+        self._require_actor(cmd.actor, Role.APPLICANT, self._case.credit_code)
+        self._require_stage(Stage.DRAFT, "submit", {Facts.APPLICATION_SUBMITTED})
+
+    @workflow.update
+    async def accept_engagement(self, cmd: AcceptEngagementCommand) -> CaseView:
+        async with self._lock:
+            self._check_accept(cmd)
+            await self._move(
+                Stage.EVALUATION,
+                Facts.ENGAGEMENT_ACCEPTED,
+                cmd.actor,
+                "",
+                Activities.AGENCY_RECORD_ACCEPTANCE,
+                self._queues.agency,
+                lambda t: EngagementRecord(
+                    case=self._case,
+                    transition=t,
+                    engagement_id=cmd.engagement_id,
+                    agency_id=cmd.agency_id,
+                ),
+            )
+            self._engagement_id, self._agency_id = cmd.engagement_id, cmd.agency_id
+            return self._view()
+
+    @accept_engagement.validator
+    def _check_accept(self, cmd: AcceptEngagementCommand) -> None:
+        self._require_actor(cmd.actor, Role.AGENCY, cmd.agency_id)
+        if not self._case.needs_evaluation:
+            raise refusal(Errors.WRONG_STAGE, f"a {self._case.category.value} needs no third-party evaluation")
+        self._require_stage(Stage.EVALUATION, "accept an engagement", set())
+        if self._engagement_id is not None:
+            raise refusal(
+                Errors.DUPLICATE,
+                f"engagement {self._engagement_id} of agency {self._agency_id} is already accepted",
+            )
+
+    @workflow.update
+    async def submit_report(self, cmd: ReportCommand) -> CaseView:
+        async with self._lock:
+            self._check_report(cmd)
+            stage = Stage.RECOMMENDATION if cmd.passed else Stage.REJECTED
+            reason = "" if cmd.passed else f"third-party evaluation failed: {cmd.summary}".strip()
+            await self._move(
+                stage,
+                Facts.REPORT_SUBMITTED,
+                cmd.actor,
+                reason,
+                Activities.AGENCY_RECORD_REPORT,
+                self._queues.agency,
+                lambda t: ReportRecord(case=self._case, transition=t, report=cmd),
+            )
+            return self._view()
+
+    @submit_report.validator
+    def _check_report(self, cmd: ReportCommand) -> None:
+        self._require_actor(cmd.actor, Role.AGENCY, cmd.agency_id)
+        self._require_stage(Stage.EVALUATION, "submit a report", {Facts.REPORT_SUBMITTED})
+        if self._engagement_id is None:
+            raise refusal(Errors.WRONG_STAGE, "no engagement has been accepted for this application")
+        if cmd.engagement_id != self._engagement_id or cmd.agency_id != self._agency_id:
+            raise refusal(
+                Errors.FORBIDDEN,
+                f"this application is evaluated under engagement {self._engagement_id}, "
+                f"not {cmd.engagement_id}",
+            )
+
+    @workflow.update
+    async def recommend(self, cmd: RecommendationCommand) -> CaseView:
+        async with self._lock:
+            self._check_recommend(cmd)
+            stage, fact = {
+                "recommend": (Stage.MINISTRY_REVIEW, Facts.APPLICATION_RECOMMENDED),
+                "return": (Stage.DRAFT, Facts.APPLICATION_RETURNED),
+                "reject": (Stage.REJECTED, Facts.APPLICATION_NOT_RECOMMENDED),
+            }[cmd.decision]
+            await self._move(
+                stage,
+                fact,
+                cmd.actor,
+                cmd.reason,
+                Activities.INTAKE_RECORD_RECOMMENDATION,
+                self._queues.intake,
+                lambda t: TransitionRecord(case=self._case, transition=t),
+            )
+            if stage == Stage.DRAFT:
+                # A returned application is evaluated afresh when it comes back.
+                self._engagement_id = self._agency_id = None
+            return self._view()
+
+    @recommend.validator
+    def _check_recommend(self, cmd: RecommendationCommand) -> None:
+        self._require_actor(cmd.actor, Role.PROVINCE, self._case.region)
+        if cmd.decision != "recommend" and not cmd.reason.strip():
+            raise refusal(Errors.INVALID, f"a reason is required to {cmd.decision}", field="reason")
+        self._require_stage(
+            Stage.RECOMMENDATION,
+            "decide on a recommendation",
+            {Facts.APPLICATION_RECOMMENDED, Facts.APPLICATION_NOT_RECOMMENDED},
+        )
+
+    @workflow.update
+    async def decide(self, cmd: DecisionCommand) -> CaseView:
+        async with self._lock:
+            self._check_decide(cmd)
+            stage, fact = {
+                "approve": (Stage.APPROVED, Facts.APPLICATION_APPROVED),
+                "reject": (Stage.REJECTED, Facts.APPLICATION_REJECTED),
+            }[cmd.decision]
+            await self._move(
+                stage,
+                fact,
+                cmd.actor,
+                cmd.reason,
+                Activities.REVIEW_RECORD_DECISION,
+                self._queues.review,
+                lambda t: TransitionRecord(case=self._case, transition=t),
+            )
+            return self._view()
+
+    @decide.validator
+    def _check_decide(self, cmd: DecisionCommand) -> None:
+        self._require_actor(cmd.actor, Role.MINISTRY, None)
+        if cmd.decision == "reject" and not cmd.reason.strip():
+            raise refusal(Errors.INVALID, "a reason is required to reject", field="reason")
+        self._require_stage(
+            Stage.MINISTRY_REVIEW,
+            "decide",
+            {Facts.APPLICATION_APPROVED, Facts.APPLICATION_REJECTED},
+        )
+
+    # ----------------------------------------------------------------- internals
+
+    def _require_actor(self, actor: Principal, role: Role, scope: str | None) -> None:
+        if actor.role != role:
+            raise refusal(Errors.FORBIDDEN, f"only the {role.value} may do this, not the {actor.role.value}")
+        if scope is not None and actor.scope != scope:
+            raise refusal(Errors.FORBIDDEN, f"this application is outside the scope of {actor.label()}")
+
+    def _require_stage(self, stage: Stage, action: str, duplicate_facts: set[str]) -> None:
+        if self._stage == stage:
+            return
+        if self._history and self._history[-1].fact in duplicate_facts:
+            last = self._history[-1]
+            raise refusal(
+                Errors.DUPLICATE,
+                f"already decided: {last.fact.rsplit('.', 1)[-1]} by {last.actor.label()} at {last.at.isoformat()}",
+            )
+        raise refusal(Errors.WRONG_STAGE, f"cannot {action}: the application is in stage {self._stage.value}")
+
+    async def _move(
+        self,
+        stage: Stage,
+        fact: str,
+        actor: Principal,
+        reason: str,
+        activity: str,
+        task_queue: str,
+        record: Callable[[StageTransition], BaseModel],
+    ) -> None:
+        """Persist one transition through the owning service's activity, then take it."""
+        transition = StageTransition(
+            seq=len(self._history) + 1,
+            stage=stage,
+            fact=fact,
+            actor=actor,
+            reason=reason,
+            at=workflow.now(),
+        )
+        try:
+            await workflow.execute_activity(
+                activity,
+                record(transition),
+                task_queue=task_queue,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+        except ActivityError as err:
+            raise unwrap(err) from None
+        self._history.append(transition)
+        self._stage = stage
+        self._upsert_search_attributes()
+
+    def _upsert_search_attributes(self) -> None:
+        workflow.upsert_search_attributes(
+            [
+                SearchAttributes.BATCH.value_set(self._case.batch),
+                SearchAttributes.CATEGORY.value_set(self._case.category.value),
+                SearchAttributes.REGION.value_set(self._case.region),
+                SearchAttributes.STAGE.value_set(self._stage.value),
+            ]
+        )
+
+    def _view(self) -> CaseView:
+        return CaseView(
+            case=self._case,
+            workflow_id=application_workflow_id(self._case.application_id),
+            stage=self._stage,
+            seq=len(self._history),
+            history=list(self._history),
+            engagement_id=self._engagement_id,
+            agency_id=self._agency_id,
+            publication_id=self._publication.publication_id if self._publication else None,
+        )
+
+
