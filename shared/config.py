@@ -58,6 +58,14 @@ class Settings(BaseSettings):
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     smtp_sender: str = "greenlist@miit.example"
+    rule_set_dirs: list[Path] = Field(
+        default_factory=list,
+        description="extra folders of rule set files ({code}.yaml), searched before the "
+        "bundled ones; e.g. a draft rule set for next year, or a test's",
+    )
+    attachment_max_bytes: int = Field(
+        default=20 * 1024 * 1024, gt=0, description="largest attachment accepted, in bytes"
+    )
 
     @field_validator("database_url")
     @classmethod

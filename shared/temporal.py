@@ -46,6 +46,7 @@ class Activities:
 
     INTAKE_RECORD_SUBMISSION = "intake.record_submission"
     INTAKE_RECORD_RECOMMENDATION = "intake.record_recommendation"
+    INTAKE_RECORD_PACKAGE = "intake.record_package"
     AGENCY_RECORD_ACCEPTANCE = "agency.record_acceptance"
     AGENCY_RECORD_REPORT = "agency.record_report"
     REVIEW_RECORD_DECISION = "review.record_decision"

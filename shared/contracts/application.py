@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.contracts.auth import Principal
 from shared.rules.model import Category
@@ -71,8 +71,63 @@ class CaseView(BaseModel):
     publication_id: str | None = None
 
 
+class ExclusionKind(StrEnum):
+    """The exclusion conditions of the notice; each is a list authorities upload and a
+    statement the applicant makes."""
+
+    MAJOR_ACCIDENT = "major_accident"
+    """production-safety or quality accident of "major" magnitude or above"""
+    POLLUTION_INCIDENT = "pollution_incident"
+    """sudden environmental pollution incident of level III ("larger") or above"""
+    SUPERVISION_FINDING = "supervision_finding"
+    """serious problems found in State Council / ministry supervision"""
+    ENERGY_RECTIFICATION = "energy_rectification"
+    """on the industrial energy-conservation supervision rectification list, not rectified"""
+    DISHONEST_ENFORCEMENT = "dishonest_enforcement"
+    """listed as a dishonest person subject to enforcement"""
+
+
+class ExclusionDeclarations(BaseModel):
+    """The applicant's statement on each exclusion condition, within the rule set's window
+    (three years in 2020). `true` means the condition applies to the applicant. Every field
+    is required: an applicant must answer each one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    major_accident: bool
+    pollution_incident: bool
+    supervision_finding: bool
+    energy_rectification: bool
+    dishonest_enforcement: bool
+
+
 class SubmitCommand(BaseModel):
     actor: Principal
+    declarations: ExclusionDeclarations | None = None
+
+
+class EligibilityReason(BaseModel):
+    """One reason an application cannot be recommended, with its evidence."""
+
+    code: str
+    message: str
+    message_zh: str
+    field: str | None = None
+    evidence: dict[str, Any] = Field(default_factory=dict)
+
+
+class EligibilityResult(BaseModel):
+    """The eligibility check of one application: eligible when there is no reason against.
+    `notes` are facts worth a reader's attention that do not make it ineligible (e.g. a
+    rule value not yet confirmed against its standard)."""
+
+    application_id: str
+    eligible: bool
+    reasons: list[EligibilityReason] = Field(default_factory=list)
+    notes: list[EligibilityReason] = Field(default_factory=list)
+    rule_set: str
+    trigger: str
+    checked_at: datetime
 
 
 class AcceptEngagementCommand(BaseModel):
@@ -121,6 +176,12 @@ class PublicationNotice(BaseModel):
 class TransitionRecord(BaseModel):
     case: ApplicationCase
     transition: StageTransition
+
+
+class SubmissionRecord(TransitionRecord):
+    """A submission: the transition and the applicant's declarations on the exclusions."""
+
+    declarations: ExclusionDeclarations | None = None
 
 
 class EngagementRecord(BaseModel):

@@ -31,6 +31,7 @@ class Facts:
     APPLICATION_RETURNED = "intake.application.returned"
     APPLICATION_NOT_RECOMMENDED = "intake.application.rejected"
     BATCH_OPENED = "intake.batch.opened"
+    PACKAGE_SUBMITTED = "intake.package.submitted"
     AGENCY_REGISTERED = "agency.agency.registered"
     ENGAGEMENT_REQUESTED = "agency.engagement.requested"
     ENGAGEMENT_ACCEPTED = "agency.engagement.accepted"

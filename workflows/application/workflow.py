@@ -25,6 +25,7 @@ with workflow.unsafe.imports_passed_through():
         ReportRecord,
         Stage,
         StageTransition,
+        SubmissionRecord,
         SubmitCommand,
         TransitionRecord,
     )
@@ -122,7 +123,11 @@ class ApplicationWorkflow:
                 "",
                 Activities.INTAKE_RECORD_SUBMISSION,
                 self._queues.intake,
-                lambda t: TransitionRecord(case=self._case, transition=t),
+                # The declarations travel with the submission: intake checks eligibility
+                # with them in the same transaction that records the submission.
+                lambda t: SubmissionRecord(
+                    case=self._case, transition=t, declarations=cmd.declarations
+                ),
             )
             return self._view()
 

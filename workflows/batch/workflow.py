@@ -9,14 +9,19 @@ from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from shared.contracts.application import PublicationNotice
+    from shared.china_time import china_time
     from shared.contracts.auth import Role
     from shared.contracts.batch import (
         BatchStart,
         BatchView,
+        PackageCommand,
+        PackageRecord,
+        PackageSubmitted,
         PublicationPlan,
         PublicationRequest,
         PublishCommand,
     )
+    from shared.regions import AUTHORITIES
     from shared.temporal import (
         Activities,
         Errors,
@@ -36,7 +41,9 @@ FAN_OUT = 200
 class BatchWorkflow:
     """One batch, id `batch:{code}`.
 
-    Updates: publish (ministry; refused once published).
+    Updates: submit_package (an authority, once, strictly before the deadline; the deadline
+      lives in `self._deadline` so reminders and extensions can move it),
+      publish (ministry; refused once published).
     Queries: view.
     Stages: open → published. Terminal state: published.
     """
@@ -48,6 +55,8 @@ class BatchWorkflow:
         self._plan: PublicationPlan | None = None
         self._queues = TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
         self._lock = asyncio.Lock()
+        self._deadline = start.deadline
+        self._packages: dict[str, PackageSubmitted] = {}
 
     @workflow.run
     async def run(self, start: BatchStart) -> BatchView:
@@ -66,7 +75,56 @@ class BatchWorkflow:
             stage=self._stage,
             publication_id=self._plan.publication_id if self._plan else None,
             published_count=len(self._plan.cases) if self._plan else 0,
+            deadline=self._deadline,
+            packages=list(self._packages),
         )
+
+    @workflow.update
+    async def submit_package(self, cmd: PackageCommand) -> PackageSubmitted:
+        async with self._lock:
+            self._check_package(cmd)
+            try:
+                package: PackageSubmitted = await workflow.execute_activity(
+                    Activities.INTAKE_RECORD_PACKAGE,
+                    PackageRecord(
+                        batch=self._start.code,
+                        region=cmd.actor.scope,
+                        actor=cmd.actor,
+                        at=workflow.now(),
+                    ),
+                    result_type=PackageSubmitted,
+                    task_queue=self._queues.intake,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                )
+            except ActivityError as err:
+                raise unwrap(err) from None
+            self._packages[cmd.actor.scope] = package
+            return package
+
+    @submit_package.validator
+    def _check_package(self, cmd: PackageCommand) -> None:
+        if cmd.actor.role != Role.PROVINCE or cmd.actor.scope not in AUTHORITIES:
+            raise refusal(Errors.FORBIDDEN, "only a recommending authority submits a package")
+        if self._stage != "open":
+            raise refusal(Errors.WRONG_STAGE, f"batch {self._start.code} is already published")
+        if self._deadline is not None and workflow.now() >= self._deadline:
+            raise refusal(
+                Errors.DEADLINE_PASSED,
+                f"the deadline of batch {self._start.code} was {china_time(self._deadline)}; "
+                "packages are accepted only before it",
+                message_zh=f"批次{self._start.code}的报送截止时间为{china_time(self._deadline)}，"
+                "已逾期，不再接受报送",
+                deadline=china_time(self._deadline),
+            )
+        done = self._packages.get(cmd.actor.scope)
+        if done is not None:
+            raise refusal(
+                Errors.DUPLICATE,
+                f"the package of {cmd.actor.scope} was submitted already at "
+                f"{china_time(done.submitted_at)}",
+                message_zh=f"{cmd.actor.scope}已于{china_time(done.submitted_at)}报送，不能重复报送",
+            )
 
     @workflow.update
     async def publish(self, cmd: PublishCommand) -> BatchView:
