@@ -1,11 +1,13 @@
-"""Intake's dependency aliases (the shared ones, plus the rule book)."""
+"""Intake's dependency aliases (the shared ones, plus the rule book, storage and templates)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
+from jinja2 import Environment
 
+from services.intake.rule_book import RuleBook
 from shared.deps import (  # noqa: F401  (re-exported for the routes)
     ApplicantDep,
     MinistryDep,
@@ -15,19 +17,9 @@ from shared.deps import (  # noqa: F401  (re-exported for the routes)
     SessionDep,
     TemporalDep,
 )
-from shared.rules import RuleSet, load_rule_set
+from shared.storage import Storage
 
-
-class RuleBook:
-    """Rule sets by code, each read and validated once per process."""
-
-    def __init__(self) -> None:
-        self._sets: dict[str, RuleSet] = {}
-
-    def get(self, code: str) -> RuleSet:
-        if code not in self._sets:
-            self._sets[code] = load_rule_set(code)
-        return self._sets[code]
+__all__ = ["RuleBook", "RuleBookDep", "StorageDep", "TemplatesDep"]
 
 
 def get_rule_book(request: Request) -> RuleBook:
@@ -35,4 +27,16 @@ def get_rule_book(request: Request) -> RuleBook:
     return book
 
 
+def get_storage(request: Request) -> Storage:
+    storage: Storage = request.app.state.storage
+    return storage
+
+
+def get_templates(request: Request) -> Environment:
+    env: Environment = request.app.state.templates
+    return env
+
+
 RuleBookDep = Annotated[RuleBook, Depends(get_rule_book)]
+StorageDep = Annotated[Storage, Depends(get_storage)]
+TemplatesDep = Annotated[Environment, Depends(get_templates)]

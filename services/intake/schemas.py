@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, Field
 
-from shared.contracts.application import RecommendationDecision, Stage
-from shared.identifiers import CreditCode
-from shared.regions import RegionCode
+from shared.contracts.applicant import ApplicationData
+from shared.contracts.application import ExclusionDeclarations, RecommendationDecision, Stage
 from shared.rules.model import Category
+
+ApplicationDraft = ApplicationData
+"""A draft's body: one variant per category, chosen by `category`."""
 
 
 class BatchCreate(BaseModel):
@@ -24,14 +27,18 @@ class BatchOut(BaseModel):
     rule_set: str
     title: str
     created_at: datetime
+    deadline: datetime | None = None
+    """Packages must reach the ministry strictly before this instant (China time)."""
 
 
-class ApplicationDraft(BaseModel):
-    category: Category
-    applicant_name: str = Field(min_length=2, max_length=200)
-    credit_code: CreditCode
-    region: RegionCode
-    details: dict[str, Any] = Field(default_factory=dict)
+class RuleSetOut(BaseModel):
+    code: str
+    title_zh: str
+    title_en: str
+    categories: list[Category]
+    submission_deadline: datetime
+    timezone: str
+    quotas: dict[Category, int]
 
 
 class ApplicationOut(BaseModel):
@@ -48,6 +55,43 @@ class ApplicationOut(BaseModel):
     updated_at: datetime
 
 
+class SubmitIn(BaseModel):
+    declarations: ExclusionDeclarations
+
+
 class RecommendationIn(BaseModel):
     decision: RecommendationDecision
     reason: str = Field(default="", max_length=2000)
+
+
+class AttachmentKind(StrEnum):
+    SELF_EVALUATION = "self_evaluation"
+    THIRD_PARTY_REPORT = "third_party_report"
+    EVIDENCE = "evidence"
+    OTHER = "other"
+
+
+class AttachmentOut(BaseModel):
+    id: str
+    application_id: str
+    kind: AttachmentKind
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: datetime
+
+
+class ExclusionUploadOut(BaseModel):
+    id: str
+    kind: str
+    scope: str
+    filename: str
+    sha256: str
+    row_count: int
+    uploaded_by: str
+    uploaded_at: datetime
+    superseded_at: datetime | None = None
+    rechecked: int = 0
+    """Pending applications whose eligibility was checked again after this upload."""

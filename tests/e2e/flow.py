@@ -9,6 +9,50 @@ from tests.helpers.platform import Platform
 
 CATEGORIES = ("green_factory", "green_design_product", "green_park", "green_supply_chain")
 
+# No exclusion condition applies: what an eligible applicant declares on submission.
+CLEAN_DECLARATIONS: dict[str, bool] = {
+    "major_accident": False,
+    "pollution_incident": False,
+    "supervision_finding": False,
+    "energy_rectification": False,
+    "dishonest_enforcement": False,
+}
+
+# A valid, eligible body per category under the 2020-5 rule set (beyond the common fields).
+CATEGORY_DATA: dict[str, dict[str, Any]] = {
+    "green_factory": {"industry_code": "C3857", "products": ["家用电冰箱"]},
+    "green_design_product": {
+        "industry_code": "C3851", "product_name": "房间空气调节器", "product_model": "KFR-35GW",
+        "product_standard": "T/CAGP 0001-2016",
+    },
+    "green_park": {
+        "industry_code": "L7221", "level": "provincial", "industrial_added_value_share": 0.62,
+        "boundary": "省政府批复四至范围，规划面积12.5平方公里", "management_body": "园区管理委员会",
+    },
+    "green_supply_chain": {"industry_code": "C3612", "sector": "automotive"},
+}
+
+
+def draft_body(category: str, credit: str, region: str = "110000", **overrides: Any) -> dict[str, Any]:
+    """A complete, eligible draft body; `overrides` replace or add fields."""
+    body: dict[str, Any] = {
+        "category": category, "applicant_name": f"示例{category}企业", "credit_code": credit,
+        "region": region, "address": "北京市海淀区示例路1号",
+        "contact": {"name": "张三", "phone": "010-68205369", "email": "contact@example.cn"},
+        **CATEGORY_DATA[category],
+    }
+    body.update(overrides)
+    return body
+
+
+async def submit(p: Platform, app_id: str, credit: str, **declared: bool) -> Any:
+    """Submit with declarations (all false unless `declared` says otherwise); the response."""
+    return await p.intake.post(
+        f"/api/v1/applications/{app_id}/submit",
+        json={"declarations": {**CLEAN_DECLARATIONS, **declared}},
+        headers=p.auth("applicant", credit),
+    )
+
 
 def ok(resp: Any, status: int = 200) -> dict[str, Any]:
     assert resp.status_code == status, f"{resp.request.method} {resp.request.url}: {resp.status_code} {resp.text}"
@@ -33,8 +77,7 @@ async def draft(p: Platform, batch: str, category: str, region: str = "110000") 
     body = ok(
         await p.intake.post(
             f"/api/v1/batches/{batch}/applications",
-            json={"category": category, "applicant_name": f"示例{category}企业", "credit_code": credit,
-                  "region": region},
+            json=draft_body(category, credit, region),
             headers=p.auth("applicant", credit),
         ),
         201,
@@ -59,8 +102,7 @@ async def evaluate(p: Platform, app_id: str, credit: str, agency_id: str, passed
 async def to_ministry(p: Platform, batch: str, category: str, agency_id: str, region: str = "110000") -> str:
     """Draft, submit, evaluate (where needed) and recommend one application; return its id."""
     app_id, credit = await draft(p, batch, category, region)
-    submitted = ok(await p.intake.post(f"/api/v1/applications/{app_id}/submit",
-                                       headers=p.auth("applicant", credit)))
+    submitted = ok(await submit(p, app_id, credit))
     if category != "green_design_product":
         assert submitted["stage"] == "evaluation"
         await evaluate(p, app_id, credit, agency_id)

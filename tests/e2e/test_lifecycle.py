@@ -6,7 +6,17 @@ import asyncio
 import uuid
 from collections import Counter
 
-from tests.e2e.flow import CATEGORIES, ok, open_batch, register_agency, to_ministry, wait_stage
+from tests.e2e.flow import (
+    CATEGORIES,
+    CLEAN_DECLARATIONS,
+    draft_body,
+    ok,
+    open_batch,
+    register_agency,
+    submit,
+    to_ministry,
+    wait_stage,
+)
 from tests.helpers.platform import Platform
 
 EXPECTED_FACTS = {
@@ -72,17 +82,17 @@ async def test_refusals_reach_the_caller(platform: Platform) -> None:
     credit = p.credit_code("110000")
     draft = ok(await p.intake.post(
         f"/api/v1/batches/{batch}/applications",
-        json={"category": "green_design_product", "applicant_name": "示例企业", "credit_code": credit,
-              "region": "110000"},
-        headers=p.auth("applicant", credit)), 201)
+        json=draft_body("green_design_product", credit), headers=p.auth("applicant", credit)), 201)
     app_id = draft["id"]
 
     # No token, another applicant, the wrong role.
-    assert (await p.intake.post(f"/api/v1/applications/{app_id}/submit")).status_code == 401
+    declared = {"declarations": CLEAN_DECLARATIONS}
+    assert (await p.intake.post(f"/api/v1/applications/{app_id}/submit",
+                                json=declared)).status_code == 401
     other = p.credit_code("110000")
-    assert (await p.intake.post(f"/api/v1/applications/{app_id}/submit",
+    assert (await p.intake.post(f"/api/v1/applications/{app_id}/submit", json=declared,
                                 headers=p.auth("applicant", other))).status_code == 404
-    assert (await p.intake.post(f"/api/v1/applications/{app_id}/submit",
+    assert (await p.intake.post(f"/api/v1/applications/{app_id}/submit", json=declared,
                                 headers=p.auth("province", "110000"))).status_code == 403
 
     # Recommending a draft: wrong stage, refused by the workflow's validator.
@@ -90,8 +100,8 @@ async def test_refusals_reach_the_caller(platform: Platform) -> None:
                                 json={"decision": "recommend"}, headers=p.auth("province", "110000"))
     assert wrong.status_code == 409 and wrong.json()["detail"]["code"] == "WrongStage"
 
-    ok(await p.intake.post(f"/api/v1/applications/{app_id}/submit", headers=p.auth("applicant", credit)))
-    again = await p.intake.post(f"/api/v1/applications/{app_id}/submit", headers=p.auth("applicant", credit))
+    ok(await submit(p, app_id, credit))
+    again = await submit(p, app_id, credit)
     assert again.status_code == 409 and again.json()["detail"]["code"] == "Duplicate"
 
     # Another region's official cannot see or recommend it.
@@ -117,8 +127,7 @@ async def test_refusals_reach_the_caller(platform: Platform) -> None:
     # Bad input names the field.
     bad = await p.intake.post(
         f"/api/v1/batches/{batch}/applications",
-        json={"category": "green_factory", "applicant_name": "示例企业", "credit_code": "91350100M000100Y4A",
-              "region": "110000"},
+        json=draft_body("green_factory", "91350100M000100Y4A"),
         headers=p.auth("applicant", "91350100M000100Y4A"))
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["loc"][-1] == "credit_code"

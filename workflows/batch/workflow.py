@@ -8,8 +8,8 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from shared.contracts.application import PublicationNotice
     from shared.china_time import china_time
+    from shared.contracts.application import PublicationNotice
     from shared.contracts.auth import Role
     from shared.contracts.batch import (
         BatchStart,
