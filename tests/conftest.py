@@ -35,8 +35,28 @@ def new_run_id() -> str:
     return "t" + uuid.uuid4().hex[:8]
 
 
+# Rule sets only tests use, derived from the bundled 2020-5 one: `test-open` has its deadline
+# far in the future, so packages can be submitted on time (the real 2020 deadline has passed).
+TEST_RULE_SETS = {"test-open": {"submission_deadline": "2099-06-01T00:00:00+08:00"}}
+
+
+def write_test_rule_sets(folder: Path) -> Path:
+    import yaml
+
+    from shared.rules import load_rule_set
+
+    folder.mkdir(parents=True, exist_ok=True)
+    base = load_rule_set("2020-5").model_dump(mode="json")
+    for code, changes in TEST_RULE_SETS.items():
+        (folder / f"{code}.yaml").write_text(
+            yaml.safe_dump({**base, "code": code, **changes}, allow_unicode=True), encoding="utf-8"
+        )
+    return folder
+
+
 def make_settings(run_id: str, temporal_address: str, tmp: Path, **overrides: object) -> Settings:
     values: dict[str, object] = dict(
+        rule_set_dirs=[write_test_rule_sets(tmp / "rule_sets")],
         database_url=TEST_DATABASE_URL,
         db_schema_prefix=f"{run_id}_",
         amqp_url=TEST_AMQP_URL,

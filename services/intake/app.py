@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 from fastapi import FastAPI, Request
@@ -22,7 +23,7 @@ from shared.runtime import ServiceParts, ServiceRuntime
 from shared.storage import LocalStorage
 
 
-def _activities(runtime: ServiceRuntime) -> list[object]:
+def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
     acts = IntakeActivities(
         runtime.sessions, runtime.events_committed, RuleBook(runtime.settings.rule_set_dirs)
     )

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from jinja2 import Environment
 
 from services.intake.rule_book import RuleBook
-from shared.deps import (  # noqa: F401  (re-exported for the routes)
+from shared.deps import (
     ApplicantDep,
     MinistryDep,
     PrincipalDep,
@@ -19,7 +19,19 @@ from shared.deps import (  # noqa: F401  (re-exported for the routes)
 )
 from shared.storage import Storage
 
-__all__ = ["RuleBook", "RuleBookDep", "StorageDep", "TemplatesDep"]
+__all__ = [
+    "ApplicantDep",
+    "MinistryDep",
+    "PrincipalDep",
+    "ProvinceDep",
+    "RuleBook",
+    "RuleBookDep",
+    "RuntimeDep",
+    "SessionDep",
+    "StorageDep",
+    "TemplatesDep",
+    "TemporalDep",
+]
 
 
 def get_rule_book(request: Request) -> RuleBook:

@@ -66,7 +66,7 @@ def _out(app: Application, stage: Stage | None = None) -> ApplicationOut:
     return ApplicationOut(
         id=app.id,
         batch=app.batch,
-        category=app.category,  # type: ignore[arg-type]
+        category=Category(app.category),
         region=app.region,
         applicant_name=app.applicant_name,
         credit_code=app.credit_code,
