@@ -30,7 +30,9 @@ def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
     return [acts.record_submission, acts.record_recommendation, acts.record_package]
 
 
-PARTS = ServiceParts(name="intake", metadata=Base.metadata, activities=_activities, consumers=CONSUMERS)
+PARTS = ServiceParts(
+    name="intake", metadata=Base.metadata, activities=_activities, consumers=CONSUMERS
+)
 
 # Chinese for the validation errors pydantic itself raises; our own validators put theirs in
 # the error's context as `message_zh`.

@@ -62,8 +62,12 @@ def decode(data: bytes) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError as err:
-            raise CsvProblem(1, None, "the file is neither UTF-8 nor GB 18030 text",
-                             "文件编码无法识别（应为UTF-8或GB 18030）") from err
+            raise CsvProblem(
+                1,
+                None,
+                "the file is neither UTF-8 nor GB 18030 text",
+                "文件编码无法识别（应为UTF-8或GB 18030）",
+            ) from err
 
 
 def parse(kind: ExclusionKind, data: bytes) -> list[ParsedRow]:
@@ -72,13 +76,18 @@ def parse(kind: ExclusionKind, data: bytes) -> list[ParsedRow]:
     try:
         header = next(reader, None)
         if header is None:
-            raise CsvProblem(1, None, "the file is empty; a header row is required",
-                             "文件为空，需要表头行")
+            raise CsvProblem(
+                1, None, "the file is empty; a header row is required", "文件为空，需要表头行"
+            )
         names = [h.strip().lower() for h in header]
         for name in names:
             if name not in COLUMNS:
-                raise CsvProblem(1, name, f"unknown column; expected some of {', '.join(COLUMNS)}",
-                                 f"未知列，可用列为{', '.join(COLUMNS)}")
+                raise CsvProblem(
+                    1,
+                    name,
+                    f"unknown column; expected some of {', '.join(COLUMNS)}",
+                    f"未知列，可用列为{', '.join(COLUMNS)}",
+                )
         if len(set(names)) != len(names):
             raise CsvProblem(1, None, "a column appears twice", "表头中有重复列")
         required = ["credit_code"]
@@ -88,21 +97,33 @@ def parse(kind: ExclusionKind, data: bytes) -> list[ParsedRow]:
             required.append("rectified")
         for name in required:
             if name not in names:
-                raise CsvProblem(1, name, f"column is required for list {kind.value}",
-                                 f"名单{kind.value}必须包含此列")
+                raise CsvProblem(
+                    1,
+                    name,
+                    f"column is required for list {kind.value}",
+                    f"名单{kind.value}必须包含此列",
+                )
         rows: list[ParsedRow] = []
         for record in reader:
             line = reader.line_num
             if not any(cell.strip() for cell in record):
                 continue  # blank lines are common at the end of exported files
             if len(record) != len(names):
-                raise CsvProblem(line, None, f"expected {len(names)} fields, found {len(record)}",
-                                 f"应有{len(names)}个字段，实际为{len(record)}个")
+                raise CsvProblem(
+                    line,
+                    None,
+                    f"expected {len(names)} fields, found {len(record)}",
+                    f"应有{len(names)}个字段，实际为{len(record)}个",
+                )
             if len(rows) >= MAX_ROWS:
                 raise CsvProblem(line, None, f"more than {MAX_ROWS} rows", f"超过{MAX_ROWS}行")
-            rows.append(_row(kind, line, dict(zip(names, (c.strip() for c in record), strict=True))))
+            rows.append(
+                _row(kind, line, dict(zip(names, (c.strip() for c in record), strict=True)))
+            )
     except csv.Error as err:
-        raise CsvProblem(reader.line_num, None, f"not valid CSV: {err}", f"CSV格式错误：{err}") from err
+        raise CsvProblem(
+            reader.line_num, None, f"not valid CSV: {err}", f"CSV格式错误：{err}"
+        ) from err
     return rows
 
 
@@ -110,16 +131,24 @@ def _row(kind: ExclusionKind, line: int, cells: dict[str, str]) -> ParsedRow:
     code = cells["credit_code"].upper()
     problem = credit_code_problem(code)
     if problem is not None:
-        raise CsvProblem(line, "credit_code", f"invalid unified social credit code: {problem}",
-                         f"统一社会信用代码无效（{problem}）")
+        raise CsvProblem(
+            line,
+            "credit_code",
+            f"invalid unified social credit code: {problem}",
+            f"统一社会信用代码无效（{problem}）",
+        )
     event_date: date | None = None
     raw_date = cells.get("date", "")
     if raw_date:
         try:
             event_date = date.fromisoformat(raw_date)
         except ValueError as err:
-            raise CsvProblem(line, "date", f"{raw_date!r} is not a date (YYYY-MM-DD)",
-                             f"“{raw_date}”不是有效日期（格式YYYY-MM-DD）") from err
+            raise CsvProblem(
+                line,
+                "date",
+                f"{raw_date!r} is not a date (YYYY-MM-DD)",
+                f"“{raw_date}”不是有效日期（格式YYYY-MM-DD）",
+            ) from err
     elif kind in DATED_KINDS:
         raise CsvProblem(line, "date", "a date is required for this list", "此名单必须填写日期")
     rectified: bool | None = None
@@ -129,7 +158,17 @@ def _row(kind: ExclusionKind, line: int, cells: dict[str, str]) -> ParsedRow:
     elif raw_flag in _FALSE:
         rectified = False
     elif raw_flag or kind == ExclusionKind.ENERGY_RECTIFICATION:
-        raise CsvProblem(line, "rectified", f"{cells.get('rectified', '')!r} is not true or false",
-                         f"“{cells.get('rectified', '')}”应为是或否（true/false）")
-    return ParsedRow(line=line, credit_code=code, name=cells.get("name", "")[:200],
-                     event_date=event_date, rectified=rectified, note=cells.get("note", ""))
+        raise CsvProblem(
+            line,
+            "rectified",
+            f"{cells.get('rectified', '')!r} is not true or false",
+            f"“{cells.get('rectified', '')}”应为是或否（true/false）",
+        )
+    return ParsedRow(
+        line=line,
+        credit_code=code,
+        name=cells.get("name", "")[:200],
+        event_date=event_date,
+        rectified=rectified,
+        note=cells.get("note", ""),
+    )

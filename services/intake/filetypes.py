@@ -23,7 +23,12 @@ UNKNOWN: Final = "application/octet-stream"
 
 ALLOWED: Final = frozenset({PDF, DOCX, XLSX, PNG, JPEG})
 TYPE_OF_EXTENSION: Final = {
-    ".pdf": PDF, ".docx": DOCX, ".xlsx": XLSX, ".png": PNG, ".jpg": JPEG, ".jpeg": JPEG,
+    ".pdf": PDF,
+    ".docx": DOCX,
+    ".xlsx": XLSX,
+    ".png": PNG,
+    ".jpg": JPEG,
+    ".jpeg": JPEG,
 }
 
 

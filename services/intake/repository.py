@@ -339,7 +339,8 @@ async def _check_recommendable(
             Errors.INELIGIBLE,
             "the application is not eligible and cannot be recommended: "
             + "; ".join(r.message for r in eligibility.reasons),
-            message_zh="该申报不符合条件，不能推荐：" + "；".join(r.message_zh for r in eligibility.reasons),
+            message_zh="该申报不符合条件，不能推荐："
+            + "；".join(r.message_zh for r in eligibility.reasons),
             reasons=reasons,
         )
     batch = await session.get(Batch, case.batch)

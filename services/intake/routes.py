@@ -110,7 +110,9 @@ async def ensure_workflow(
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
     except WorkflowAlreadyStartedError:
-        return client.get_workflow_handle_for(ApplicationWorkflow.run, application_workflow_id(app.id))
+        return client.get_workflow_handle_for(
+            ApplicationWorkflow.run, application_workflow_id(app.id)
+        )
 
 
 @router.post("/batches", status_code=status.HTTP_201_CREATED, response_model=BatchOut)
@@ -160,7 +162,9 @@ async def list_batches(_: PrincipalDep, session: SessionDep, rules: RuleBookDep)
 
 
 @router.get("/batches/{code}", response_model=BatchOut)
-async def get_batch(code: str, _: PrincipalDep, session: SessionDep, rules: RuleBookDep) -> BatchOut:
+async def get_batch(
+    code: str, _: PrincipalDep, session: SessionDep, rules: RuleBookDep
+) -> BatchOut:
     """One batch."""
     batch = await repository.get_batch(session, code=code)
     if batch is None:
@@ -217,8 +221,10 @@ async def create_application(
         raise not_found(f"batch {batch}")
     rule_set = rules.get(found.rule_set)
     if body.category not in rule_set.categories:
-        raise ApiError(422, "Invalid", f"category {body.category.value} is not open in batch {batch}",
-                       message_zh=f"批次{batch}未开放{body.category.value}类别的申报", field="category")
+        raise ApiError(
+            422, "Invalid", f"category {body.category.value} is not open in batch {batch}",
+            message_zh=f"批次{batch}未开放{body.category.value}类别的申报", field="category",
+        )
     problems = rule_problems(rule_set, body.category, body.model_dump(mode="json"))
     if problems:
         first = problems[0]
@@ -248,7 +254,8 @@ async def list_applications(
     if principal.role == Role.AGENCY:
         raise ApiError(403, "Forbidden", "agencies see applications through their engagements")
     apps = await repository.list_applications(
-        session, batch=batch, region=region, credit_code=credit, stage=stage.value if stage else None
+        session, batch=batch, region=region, credit_code=credit,
+        stage=stage.value if stage else None,
     )
     return [_out(a) for a in apps]
 
@@ -363,7 +370,9 @@ async def upload_attachment(
             message_zh=f"文件超过大小上限（{limit}字节）", field="file", limit=limit,
         )
     if not data:
-        raise ApiError(422, Errors.INVALID, "the file is empty", message_zh="文件为空", field="file")
+        raise ApiError(
+            422, Errors.INVALID, "the file is empty", message_zh="文件为空", field="file"
+        )
     filename = (file.filename or "upload").rsplit("/", 1)[-1][:255]
     detected = filetypes.sniff(data)
     claimed = filetypes.claimed_type(filename)
@@ -389,7 +398,8 @@ async def list_attachments(
 ) -> list[AttachmentOut]:
     """An application's attachments, for whoever may see the application."""
     app = await _visible(session, principal, application_id)
-    return [_attachment_out(a) for a in await repository.list_attachments(session, application_id=app.id)]
+    found = await repository.list_attachments(session, application_id=app.id)
+    return [_attachment_out(a) for a in found]
 
 
 @router.get("/applications/{application_id}/attachments/{attachment_id}")
@@ -400,7 +410,9 @@ async def download_attachment(
     """The file itself, with the type found in its content and its SHA-256 in `Digest`-like
     header `X-Content-SHA256`."""
     app = await _visible(session, principal, application_id)
-    found = await repository.get_attachment(session, application_id=app.id, attachment_id=attachment_id)
+    found = await repository.get_attachment(
+        session, application_id=app.id, attachment_id=attachment_id
+    )
     if found is None:
         raise not_found(f"attachment {attachment_id}")
     data = await storage.get(found.storage_key)
@@ -474,8 +486,10 @@ async def list_exclusion_lists(
     elif principal.role == Role.PROVINCE:
         scopes = [principal.scope, "national"]
     else:
-        raise ApiError(403, Errors.FORBIDDEN, "exclusion lists are for authorities and the ministry",
-                       message_zh="名单仅供推荐单位和工业和信息化部查看")
+        raise ApiError(
+            403, Errors.FORBIDDEN, "exclusion lists are for authorities and the ministry",
+            message_zh="名单仅供推荐单位和工业和信息化部查看",
+        )
     uploads = await repository.current_exclusion_uploads(session, scopes=scopes)
     return [_upload_out(u) for u in uploads]
 

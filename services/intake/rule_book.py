@@ -34,7 +34,9 @@ class RuleBook:
             if "/" not in code and path.is_file():
                 rule_set = load_rule_set_file(path)
                 if rule_set.code != code:
-                    raise RuleSetError(f"{path}: field 'code' is {rule_set.code!r}, expected {code!r}")
+                    raise RuleSetError(
+                        f"{path}: field 'code' is {rule_set.code!r}, expected {code!r}"
+                    )
                 return rule_set
         return load_rule_set(code)
 

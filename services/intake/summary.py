@@ -23,7 +23,10 @@ CATEGORY_NAMES: Final[dict[Category, dict[Lang, str]]] = {
     Category.GREEN_FACTORY: {"zh": "绿色工厂", "en": "Green factories"},
     Category.GREEN_DESIGN_PRODUCT: {"zh": "绿色设计产品", "en": "Green design products"},
     Category.GREEN_PARK: {"zh": "绿色园区", "en": "Green industrial parks"},
-    Category.GREEN_SUPPLY_CHAIN: {"zh": "绿色供应链管理企业", "en": "Green supply chain management enterprises"},
+    Category.GREEN_SUPPLY_CHAIN: {
+        "zh": "绿色供应链管理企业",
+        "en": "Green supply chain management enterprises",
+    },
 }
 
 LABELS: Final[dict[Lang, dict[str, str]]] = {
@@ -132,8 +135,10 @@ def to_xlsx(table: SummaryTable) -> bytes:
     sheet.append([table.title])
     sheet["A1"].font = Font(bold=True, size=14)
     for key, value in (
-        ("batch", table.batch), ("authority", table.authority),
-        ("deadline", table.deadline), ("status", table.status),
+        ("batch", table.batch),
+        ("authority", table.authority),
+        ("deadline", table.deadline),
+        ("status", table.status),
     ):
         sheet.append([labels[key], value])
     sheet.append([])
@@ -147,15 +152,29 @@ def to_xlsx(table: SummaryTable) -> bytes:
         sheet.append([])
         sheet.append([f"{section.name} ({len(section.units)})"])
         sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append([labels["no"], labels["unit"], labels["credit_code"], labels["application"],
-                      labels["recommended_at"]])
+        sheet.append(
+            [
+                labels["no"],
+                labels["unit"],
+                labels["credit_code"],
+                labels["application"],
+                labels["recommended_at"],
+            ]
+        )
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         if not section.units:
             sheet.append([labels["none"]])
         for unit in section.units:
-            sheet.append([unit.order, unit.applicant_name, unit.credit_code, unit.application_id,
-                          china_time(unit.recommended_at)])
+            sheet.append(
+                [
+                    unit.order,
+                    unit.applicant_name,
+                    unit.credit_code,
+                    unit.application_id,
+                    china_time(unit.recommended_at),
+                ]
+            )
     for column, width in zip("ABCDE", (28, 40, 24, 26, 30), strict=True):
         sheet.column_dimensions[column].width = width
     sheet["A1"].alignment = Alignment(wrap_text=False)

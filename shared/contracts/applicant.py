@@ -51,13 +51,16 @@ def bilingual_error(kind: str, message_en: str, message_zh: str) -> PydanticCust
 def _credit_code(value: object) -> str:
     if not isinstance(value, str):
         raise bilingual_error(
-            "credit_code", "unified social credit code must be a string", "统一社会信用代码必须是字符串"
+            "credit_code",
+            "unified social credit code must be a string",
+            "统一社会信用代码必须是字符串",
         )
     code = value.strip().upper()
     if len(code) != CREDIT_CODE_LENGTH:
         raise bilingual_error(
             "credit_code",
-            f"invalid unified social credit code: wrong length: expected 18 characters, got {len(code)}",
+            "invalid unified social credit code: wrong length: expected 18 characters, got "
+            f"{len(code)}",
             f"统一社会信用代码无效：应为18位，实际为{len(code)}位",
         )
     for pos, ch in enumerate(code, start=1):
@@ -93,10 +96,26 @@ CreditCode = Annotated[str, BeforeValidator(_credit_code)]
 # GB/T 4754-2017: 20 sections (门类, a letter), each spanning a range of 2-digit divisions
 # (大类); groups (中类) and classes (小类) add a third and fourth digit.
 _SECTION_DIVISIONS: Final[dict[str, tuple[int, int]]] = {
-    "A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50),
-    "F": (51, 52), "G": (53, 60), "H": (61, 62), "I": (63, 65), "J": (66, 69),
-    "K": (70, 70), "L": (71, 72), "M": (73, 75), "N": (76, 79), "O": (80, 82),
-    "P": (83, 83), "Q": (84, 85), "R": (86, 90), "S": (91, 97), "T": (98, 98),
+    "A": (1, 5),
+    "B": (6, 12),
+    "C": (13, 43),
+    "D": (44, 46),
+    "E": (47, 50),
+    "F": (51, 52),
+    "G": (53, 60),
+    "H": (61, 62),
+    "I": (63, 65),
+    "J": (66, 69),
+    "K": (70, 70),
+    "L": (71, 72),
+    "M": (73, 75),
+    "N": (76, 79),
+    "O": (80, 82),
+    "P": (83, 83),
+    "Q": (84, 85),
+    "R": (86, 90),
+    "S": (91, 97),
+    "T": (98, 98),
 }
 _INDUSTRY_RE: Final = re.compile(r"^([A-T])(\d{2,4})$")
 
@@ -125,7 +144,9 @@ def industry_code_problem(code: str) -> tuple[str, str] | None:
 
 def _industry_code(value: object) -> str:
     if not isinstance(value, str):
-        raise bilingual_error("industry_code", "industry code must be a string", "行业代码必须是字符串")
+        raise bilingual_error(
+            "industry_code", "industry code must be a string", "行业代码必须是字符串"
+        )
     code = value.strip().upper()
     problem = industry_code_problem(code)
     if problem is not None:
@@ -159,7 +180,9 @@ class Contact(_Body):
 
     name: Annotated[str, Field(min_length=1, max_length=100)]
     phone: Annotated[str, AfterValidator(_phone)]
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = None
+    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = (
+        None
+    )
 
 
 class ApplicationDataBase(_Body):
