@@ -30,16 +30,18 @@ class ApiError(HTTPException):
 
 
 def not_found(what: str) -> ApiError:
-    return ApiError(404, Errors.NOT_FOUND, f"{what} not found")
+    return ApiError(404, Errors.NOT_FOUND, f"{what} not found", message_zh=f"未找到：{what}")
 
 
 def principal_from(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
     if credentials is None:
-        raise ApiError(401, "Unauthenticated", "a bearer token is required")
+        raise ApiError(401, "Unauthenticated", "a bearer token is required",
+                       message_zh="需要登录令牌（Bearer）")
     try:
         return verify(credentials.credentials, request.app.state.settings.token_secret)
     except InvalidToken as err:
-        raise ApiError(401, "Unauthenticated", f"invalid token: {err}") from err
+        raise ApiError(401, "Unauthenticated", f"invalid token: {err}",
+                       message_zh="登录令牌无效或已过期") from err
 
 
 async def current_principal(
@@ -55,7 +57,8 @@ def require(*roles: Role) -> Callable[..., Any]:
     async def check(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
         if principal.role not in roles:
             allowed = ", ".join(r.value for r in roles)
-            raise ApiError(403, Errors.FORBIDDEN, f"this needs one of the roles: {allowed}")
+            raise ApiError(403, Errors.FORBIDDEN, f"this needs one of the roles: {allowed}",
+                           message_zh=f"此操作需要以下角色之一：{allowed}")
         return principal
 
     return check

@@ -173,6 +173,22 @@ async def apply_transition(session: AsyncSession, *, record: TransitionRecord) -
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+async def correct_draft(session: AsyncSession, *, app: Application, draft: BaseModel) -> bool:
+    """Replace a draft's data; False when the application is no longer a draft.
+
+    The stage condition sits in the UPDATE itself: a submission records its stage and checks
+    eligibility in one transaction, so a correction lands either before it (and is checked)
+    or not at all.
+    """
+    result = await session.execute(
+        update(Application)
+        .where(Application.id == app.id, Application.stage == Stage.DRAFT.value)
+        .values(details=details_of(draft))
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
 def china_date(moment: datetime) -> date:
     return moment.astimezone(CHINA_TZ).date()
 
@@ -346,10 +362,20 @@ async def _check_recommendable(
     batch = await session.get(Batch, case.batch)
     assert batch is not None
     rule_set = rules.get(batch.rule_set)
+    # Every recommendation takes its category's row lock, quota or not, and a package takes
+    # all of its region's: a recommendation is either in the package or refused after it.
+    await _lock_quota(session, batch=case.batch, region=case.region, category=case.category.value)
+    package = await get_package(session, batch=case.batch, region=case.region)
+    if package is not None:
+        raise Refusal(
+            Errors.WRONG_STAGE,
+            f"{case.region} has submitted its package for batch {case.batch} already; "
+            "no more recommendations can be added to it",
+            message_zh=f"{case.region}已报送批次{case.batch}的推荐汇总，不能再增加推荐",
+        )
     limit = rule_set.quota(case.category, case.region)
     if limit is None:
         return
-    await _lock_quota(session, batch=case.batch, region=case.region, category=case.category.value)
     used = await recommended_count(
         session, batch=case.batch, region=case.region, category=case.category.value
     )
@@ -544,6 +570,10 @@ async def get_package(session: AsyncSession, *, batch: str, region: str) -> Pack
 
 async def record_package(session: AsyncSession, *, record: PackageRecord) -> PackageSubmitted:
     """Record an authority's package once; a retry returns the package recorded first."""
+    for category in Category:  # one order everywhere, so lock waits cannot form a cycle
+        await _lock_quota(
+            session, batch=record.batch, region=record.region, category=category.value
+        )
     existing = await get_package(session, batch=record.batch, region=record.region)
     if existing is not None:
         return PackageSubmitted.model_validate(existing.body)

@@ -124,14 +124,16 @@ async def create_batch(
     try:
         rule_set = rules.get(body.rule_set)
     except RuleSetError as err:
-        raise ApiError(422, "Invalid", str(err), field="rule_set") from err
+        raise ApiError(422, "Invalid", str(err), message_zh=f"规则集“{body.rule_set}”不存在或无效",
+                       field="rule_set") from err
     batch = await repository.add_batch(
         session, code=body.code, rule_set=body.rule_set, title=body.title or rule_set.title_en
     )
     try:
         await session.commit()
     except IntegrityError as err:
-        raise ApiError(409, "Duplicate", f"batch {body.code} exists already", field="code") from err
+        raise ApiError(409, "Duplicate", f"batch {body.code} exists already",
+                       message_zh=f"批次{body.code}已存在", field="code") from err
     try:
         await runtime.temporal.start_workflow(
             BatchWorkflow.run,
@@ -215,11 +217,23 @@ async def create_application(
     """Create a draft application (applicant; the credit code must be the token's)."""
     if body.credit_code != applicant.scope:
         raise ApiError(403, "Forbidden", "you may apply only for your own credit code",
-                       field="credit_code")
+                       message_zh="只能以本单位的统一社会信用代码申报", field="credit_code")
     found = await repository.get_batch(session, code=batch)
     if found is None:
         raise not_found(f"batch {batch}")
     rule_set = rules.get(found.rule_set)
+    _check_rules(rule_set, body, batch)
+    needs_evaluation = rule_set.requires_third_party_report.get(body.category, True)
+    app = await repository.add_draft(
+        session, batch=batch, draft=body, needs_evaluation=needs_evaluation
+    )
+    await session.commit()
+    runtime.events_committed()
+    await ensure_workflow(runtime.temporal, runtime.queues, app, needs_evaluation)
+    return _out(app)
+
+
+def _check_rules(rule_set: RuleSet, body: ApplicationDraft, batch: str) -> None:
     if body.category not in rule_set.categories:
         raise ApiError(
             422, "Invalid", f"category {body.category.value} is not open in batch {batch}",
@@ -233,13 +247,33 @@ async def create_application(
             problems=[{"field": p.field, "message": p.message, "message_zh": p.message_zh}
                       for p in problems],
         )
-    needs_evaluation = rule_set.requires_third_party_report.get(body.category, True)
-    app = await repository.add_draft(
-        session, batch=batch, draft=body, needs_evaluation=needs_evaluation
-    )
+
+
+@router.put("/applications/{application_id}", response_model=ApplicationOut)
+async def correct_application(
+    application_id: str, body: ApplicationDraft, applicant: ApplicantDep, session: SessionDep,
+    rules: RuleBookDep,
+) -> ApplicationOut:
+    """Correct a draft (applicant), e.g. after the authority returned it with what to fix.
+    Category, name, credit code and region are the application's identity and cannot change."""
+    app = await _visible(session, applicant, application_id)
+    # These are the case's identity: the workflow and every event already carry them.
+    for field in ("category", "credit_code", "region", "applicant_name"):
+        if str(getattr(body, field)) != getattr(app, field):
+            raise ApiError(
+                422, Errors.INVALID, f"{field} cannot change; start a new application instead",
+                message_zh=f"{field}不能修改，如需变更请重新申报", field=field,
+            )
+    batch = await repository.get_batch(session, code=app.batch)
+    assert batch is not None
+    _check_rules(rules.get(batch.rule_set), body, app.batch)
+    if not await repository.correct_draft(session, app=app, draft=body):
+        raise ApiError(
+            409, Errors.WRONG_STAGE, f"only a draft can be corrected; it is {app.stage}",
+            message_zh="只有草稿状态的申报可以修改",
+        )
     await session.commit()
-    runtime.events_committed()
-    await ensure_workflow(runtime.temporal, runtime.queues, app, needs_evaluation)
+    await session.refresh(app)
     return _out(app)
 
 
@@ -252,7 +286,8 @@ async def list_applications(
     region = principal.scope if principal.role == Role.PROVINCE else None
     credit = principal.scope if principal.role == Role.APPLICANT else None
     if principal.role == Role.AGENCY:
-        raise ApiError(403, "Forbidden", "agencies see applications through their engagements")
+        raise ApiError(403, "Forbidden", "agencies see applications through their engagements",
+                       message_zh="评价机构通过其受托项目查看申报")
     apps = await repository.list_applications(
         session, batch=batch, region=region, credit_code=credit,
         stage=stage.value if stage else None,

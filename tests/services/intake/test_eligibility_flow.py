@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.flow import ok, submit
+from tests.e2e.flow import draft_body, ok, submit
 from tests.helpers.platform import Platform
 from tests.services.intake.support import (
     at_authority,
@@ -149,3 +149,30 @@ async def test_a_malformed_csv_is_refused_whole_naming_the_line(platform: Platfo
     # Applicants do not upload lists.
     assert (await upload(p, "major_accident", "credit_code,date\n", role="applicant",
                          scope=credit)).status_code == 403
+
+
+async def test_a_returned_application_is_corrected_and_checked_again(platform: Platform) -> None:
+    p = platform
+    batch = await new_batch(p)
+    region = "450000"
+    app_id, credit = await drafted(p, batch, "green_design_product", region=region)
+    mine = p.auth("applicant", credit)
+    ok(await submit(p, app_id, credit, pollution_incident=True))
+    assert not (await eligibility(p, app_id))["eligible"]
+    body = draft_body("green_design_product", credit, region, product_model="KFR-50LW")
+    late = await p.intake.put(f"/api/v1/applications/{app_id}", json=body, headers=mine)
+    assert late.status_code == 409 and late.json()["detail"]["code"] == "WrongStage"
+
+    ok(await p.intake.post(f"/api/v1/applications/{app_id}/recommendation",
+                           json={"decision": "return", "reason": "请核实污染事件声明"},
+                           headers=p.auth("province", region)))
+    moved = await p.intake.put(f"/api/v1/applications/{app_id}",
+                               json={**body, "region": "110000"}, headers=mine)
+    assert moved.status_code == 422 and moved.json()["detail"]["field"] == "region"
+    corrected = ok(await p.intake.put(f"/api/v1/applications/{app_id}", json=body, headers=mine))
+    assert corrected["details"]["product_model"] == "KFR-50LW"
+
+    ok(await submit(p, app_id, credit))
+    result = await eligibility(p, app_id, "applicant", credit)
+    assert result["eligible"] and result["trigger"] == "submission:3"
+    ok(await recommend(p, app_id, region))

@@ -57,6 +57,11 @@ async def test_a_package_on_time_lists_the_recommended_units_in_order(platform: 
                                     and m["body"]["payload"]["batch"] == batch)
     assert len(facts) == 1 and facts[0]["body"]["payload"]["region"] == region
 
+    # The package is final: nothing more can be recommended into it.
+    after = await recommend(p, pending, region)
+    assert after.status_code == 409 and after.json()["detail"]["code"] == "WrongStage"
+    assert "package" in after.json()["detail"]["message"]
+
     again = await p.intake.post(f"/api/v1/batches/{batch}/package", headers=own)
     assert again.status_code == 409 and again.json()["detail"]["code"] == "Duplicate"
     assert (await p.intake.post(f"/api/v1/batches/{batch}/package",
