@@ -123,5 +123,34 @@ def batch_create(
         raise typer.Exit(1)
 
 
+def _get_intake(path: str, *, token: bool) -> None:
+    import httpx
+
+    from shared.auth import mint
+    from shared.contracts.auth import Principal, Role
+
+    settings = Settings()
+    headers = {}
+    if token:
+        tok = mint(Principal(role=Role.MINISTRY, name="cli"), settings.token_secret)
+        headers["Authorization"] = f"Bearer {tok}"
+    resp = httpx.get(f"{settings.service_url('intake')}{path}", headers=headers, timeout=30)
+    typer.echo(resp.text)
+    if resp.status_code >= 400:
+        raise typer.Exit(1)
+
+
+@batch_app.command("list")
+def batch_list() -> None:
+    """List the batches (code, rule set, deadline) through the running intake service."""
+    _get_intake("/api/v1/batches", token=True)
+
+
+@batch_app.command("rule-sets")
+def batch_rule_sets() -> None:
+    """List the rule sets a batch can be opened under."""
+    _get_intake("/api/v1/rule-sets", token=False)
+
+
 if __name__ == "__main__":
     app()
