@@ -14,6 +14,7 @@ report carries three years of indicator values and scores).
 
 from __future__ import annotations
 
+from services.agency.qualification import CONDITIONS
 from shared.contracts.agency import (
     Assessment,
     ConditionResult,
@@ -23,7 +24,6 @@ from shared.contracts.agency import (
     SupplyChainEvaluation,
 )
 from shared.rules.model import Category, Requirement, RuleSet
-from services.agency.qualification import CONDITIONS
 
 _TOLERANCE = 1e-9
 
