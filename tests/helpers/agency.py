@@ -71,7 +71,8 @@ def evaluation(category: str, *, passed: bool = True) -> dict[str, Any]:
         assert scoring.park is not None
         basic = {r.code: passed for r in scoring.park.basic_requirements}
         indicators = {i.code: 1.0 for g in scoring.park.groups for i in g.indicators}
-        years = [{"year": y, "score": 90, "indicators": indicators} for y in (2017, 2018, 2019)]
+        years = [{"year": y, "score": 90, "indicators": dict(indicators)}
+                 for y in (2017, 2018, 2019)]
         return {"kind": category, "basic_requirements": basic, "years": years}
     raise ValueError(f"no third-party evaluation for {category}")
 
