@@ -366,6 +366,11 @@ async def submit_report(
     `file`). Pass/fail and score are computed from the rule set's tables; the case moves to
     the authority, or is rejected when the evaluation fails. Refused during a ban."""
     engagement = await _visible(session, agency, engagement_id)
+    if engagement.status == "reported":
+        # Checked here too: a failed evaluation ends the case, whose workflow then answers
+        # no more updates.
+        raise ApiError(409, "Duplicate", f"engagement {engagement_id} is reported already",
+                       message_zh="该委托的评价报告已提交")
     if (ban := await repository.active_ban(session, agency_id=engagement.agency_id)) is not None:
         raise ApiError(403, "Banned", f"reports of agency {engagement.agency_id} are refused "
                        f"until {ban.ends_at.date()}", ends_at=ban.ends_at.isoformat(),
