@@ -354,6 +354,10 @@ async def add_finding(
     return finding
 
 
+async def get_finding(session: AsyncSession, *, finding_id: str) -> Finding | None:
+    return await session.get(Finding, finding_id)
+
+
 async def findings_of(session: AsyncSession, *, spot_check_id: str) -> Sequence[Finding]:
     return (await session.scalars(select(Finding).where(Finding.spot_check_id == spot_check_id)
                                   .order_by(Finding.decided_at))).all()

@@ -478,27 +478,57 @@ async def add_finding(
     if body.agency_id not in check.sample:
         raise ApiError(422, "Invalid", f"agency {body.agency_id} is not in this spot check's "
                        "sample", field="agency_id")
-    decided_at = utcnow()
+    foreign = sorted(set(body.report_ids) - set(await repository.list_reports_of(
+        session, agency_ids=[body.agency_id], batch=check.batch)))
+    if foreign:
+        raise ApiError(422, "Invalid", f"reports {foreign} are not reports of agency "
+                       f"{body.agency_id} in batch {check.batch}", field="report_ids")
     finding: Finding = await repository.add_finding(
         session, check=check, agency_id=body.agency_id, severity=body.severity,
         description=body.description, report_ids=body.report_ids, decided_by=ministry.label(),
-        decided_at=decided_at)
-    out = FindingOut.model_validate(finding, from_attributes=True)
-    start: BanStart | None = None
-    if body.severity == "serious":
-        rule_set = rules.get(check.rule_set)
-        start = BanStart(agency_id=body.agency_id, finding_id=finding.id, batch=check.batch,
-                         decided_at=decided_at,
-                         ends_at=ban_end(decided_at, years=rule_set.agency.ban_years,
-                                         zone=rule_set.zone),
-                         reason=body.description)
-        finding.ban_workflow_id = agency_ban_workflow_id(body.agency_id, finding.id)
-        out.ban_workflow_id, out.ban_ends_at = finding.ban_workflow_id, start.ends_at
+        decided_at=utcnow())
+    start = _ban_start(finding, check, rules) if body.severity == "serious" else None
+    if start is not None:
+        finding.ban_workflow_id = agency_ban_workflow_id(start.agency_id, start.finding_id)
     await session.commit()
     if start is not None:
-        # After the commit: the finding is the record of the decision; the workflow id is
-        # derived from it, so starting again (a retry) cannot start a second ban.
+        # After the commit: the finding is the record of the decision. Should Temporal be
+        # away now, PUT /findings/{id}/ban starts the same ban (the id derives from it).
         await _start_ban(runtime.temporal, runtime.queues.workflows, start)
+    return _finding_out(finding, start)
+
+
+@router.put("/findings/{finding_id}/ban", response_model=FindingOut)
+async def start_ban(
+    finding_id: str, _: MinistryDep, session: SessionDep, runtime: RuntimeDep,
+    rules: RuleBookDep,
+) -> FindingOut:
+    """(Re)start the ban of a serious finding; idempotent: the ban already running stays."""
+    finding = await repository.get_finding(session, finding_id=finding_id)
+    if finding is None:
+        raise not_found(f"finding {finding_id}")
+    if finding.severity != "serious":
+        raise ApiError(409, "WrongStage", f"finding {finding_id} is {finding.severity}; only a "
+                       "serious finding sanctions the agency")
+    check = await repository.get_spot_check(session, spot_check_id=finding.spot_check_id)
+    assert check is not None  # a foreign key
+    start = _ban_start(finding, check, rules)
+    await _start_ban(runtime.temporal, runtime.queues.workflows, start)
+    return _finding_out(finding, start)
+
+
+def _ban_start(finding: Finding, check: SpotCheck, rules: RuleBook) -> BanStart:
+    rule_set = rules.get(check.rule_set)
+    return BanStart(agency_id=finding.agency_id, finding_id=finding.id, batch=check.batch,
+                    decided_at=finding.decided_at,
+                    ends_at=ban_end(finding.decided_at, years=rule_set.agency.ban_years,
+                                    zone=rule_set.zone),
+                    reason=finding.description)
+
+
+def _finding_out(finding: Finding, start: BanStart | None) -> FindingOut:
+    out = FindingOut.model_validate(finding, from_attributes=True)
+    out.ban_ends_at = start.ends_at if start else None
     return out
 
 

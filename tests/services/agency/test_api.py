@@ -259,12 +259,20 @@ async def test_a_serious_finding_bans_the_agency_and_flags_its_reports(platform:
                                       "description": "x"}, headers=p.auth("ministry")),
             422, "Invalid")
 
+    refusal(await p.agency.post(f"/api/v1/spot-checks/{check['id']}/findings",
+                                json={"agency_id": agency_id, "severity": "minor",
+                                      "description": "x", "report_ids": [10**9]},
+                                headers=p.auth("ministry")), 422, "Invalid")
     finding = ok(await p.agency.post(
         f"/api/v1/spot-checks/{check['id']}/findings",
         json={"agency_id": agency_id, "severity": "serious",
               "description": "出具虚假评价报告 / false evaluation report"},
         headers=p.auth("ministry")), 201)
     assert finding["ban_workflow_id"] == f"agency-ban:{agency_id}:{finding['id']}"
+    # Starting it again (e.g. after Temporal was away) keeps the one ban.
+    again = ok(await p.agency.put(f"/api/v1/findings/{finding['id']}/ban",
+                                  headers=p.auth("ministry")))
+    assert again["ban_ends_at"] == finding["ban_ends_at"]
     assert finding["ban_ends_at"][:4] == str(int(finding["decided_at"][:4]) + 3)
     sanctioned = await p.events.wait_for(
         lambda m: m["routing_key"] == "agency.agency.sanctioned"
