@@ -33,7 +33,9 @@ from shared.contracts.agency import (
     IndependenceDeclaration,
     Qualification,
     QualificationChanged,
+    RelationAdded,
     Roster,
+    SpotCheckDrawn,
 )
 from shared.contracts.application import ApplicationCase, EngagementRecord, ReportRecord
 from shared.contracts.events import Facts
@@ -99,6 +101,9 @@ async def add_relation(
                         declared_by=declared_by, note=note)
     session.add(relation)
     await session.flush()
+    add_event(session, Facts.AGENCY_RELATION_ADDED,
+              RelationAdded.model_validate(relation, from_attributes=True),
+              key=f"relation:{agency_id}:{related_code}")
     return relation
 
 
@@ -327,6 +332,10 @@ async def add_spot_check(
                       population=population, sample=sample, report_ids=reports, drawn_by=drawn_by)
     session.add(check)
     await session.flush()
+    add_event(session, Facts.SPOT_CHECK_DRAWN,
+              SpotCheckDrawn(spot_check_id=check.id, batch=batch, seed=seed,
+                             population=population, sample=sample),
+              key=f"spot-check:{check.id}")
     return check
 
 

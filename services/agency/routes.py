@@ -148,8 +148,8 @@ async def register_agency(
                        field="credit_code")
     current = rules.current()
     qualification = qualify(body, current.agency, rule_set=current.code, on=_today(current))
-    agency = await repository.add_agency(session, body=body, qualification=qualification)
     try:
+        agency = await repository.add_agency(session, body=body, qualification=qualification)
         await session.commit()
     except IntegrityError as err:
         raise ApiError(409, "Duplicate", f"agency {body.credit_code} is registered already",
@@ -211,6 +211,7 @@ async def get_qualification(
              response_model=RelationOut)
 async def add_relation(
     agency_id: str, body: RelationIn, principal: PrincipalDep, session: SessionDep,
+    runtime: RuntimeDep,
 ) -> RelationOut:
     """Declare a related enterprise or institution (the agency), or record one (the ministry).
     Relations form groups transitively; a group shares the cap."""
@@ -218,14 +219,16 @@ async def add_relation(
     await _agency(session, agency_id)
     if body.related_code == agency_id:
         raise ApiError(422, "Invalid", "an agency is not related to itself", field="related_code")
-    relation = await repository.add_relation(
-        session, agency_id=agency_id, related_code=body.related_code, kind=body.kind,
-        declared_by="ministry" if principal.role == Role.MINISTRY else "agency", note=body.note)
     try:
+        relation = await repository.add_relation(
+            session, agency_id=agency_id, related_code=body.related_code, kind=body.kind,
+            declared_by="ministry" if principal.role == Role.MINISTRY else "agency",
+            note=body.note)
         await session.commit()
     except IntegrityError as err:
         raise ApiError(409, "Duplicate", f"{agency_id} and {body.related_code} are related "
                        "already", field="related_code") from err
+    runtime.events_committed()
     return RelationOut.model_validate(relation, from_attributes=True)
 
 
@@ -453,6 +456,7 @@ async def draw_spot_check(
         session, batch=body.batch, rule_set=rule_set.code, seed=seed, population=population,
         sample=sample, drawn_by=ministry.label())
     await session.commit()
+    runtime.events_committed()
     return await _spot_check_out(session, check)
 
 

@@ -98,6 +98,15 @@ class QualificationChanged(BaseModel):
     qualification: Qualification
 
 
+class RelationAdded(BaseModel):
+    """Payload of `agency.relation.added`: groups (and so the cap) may have changed."""
+
+    agency_id: str
+    related_code: str
+    kind: RelationKind
+    declared_by: Literal["agency", "ministry"]
+
+
 # ----------------------------------------------------------------------------- independence
 
 
@@ -186,6 +195,16 @@ class StoredFile(BaseModel):
 
 
 # ----------------------------------------------------------------------------- supervision
+
+
+class SpotCheckDrawn(BaseModel):
+    """Payload of `agency.spot_check.drawn`: enough to redraw the sample."""
+
+    spot_check_id: str
+    batch: str
+    seed: int
+    population: list[str]
+    sample: list[str]
 
 
 class BanStart(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any
 
 from services.agency.supervision import draw
 from tests.e2e.flow import accept, draft, entrust, ok, open_batch, register_agency, submit_report
-from tests.helpers.agency import RULES, declaration, report, report_upload, staff
+from tests.helpers.agency import RULES, declaration, registration, report, report_upload, staff
 from tests.helpers.platform import Platform
 
 
@@ -104,6 +104,12 @@ async def test_the_sixteenth_project_of_three_related_agencies_is_refused_under_
     ok(await p.agency.post(f"/api/v1/agencies/{c}/relations",
                            json={"related_code": b, "kind": "same_controller"},
                            headers=p.auth("ministry")), 201)
+    dup = await p.agency.post(f"/api/v1/agencies/{b}/relations", headers=p.auth("ministry"),
+                              json={"related_code": parent, "kind": "other"})
+    assert refusal(dup, 409, "Duplicate")["field"] == "related_code"
+    again = await p.agency.post("/api/v1/agencies", json=registration(a),
+                                headers=p.auth("agency", a))
+    assert refusal(again, 409, "Duplicate")["field"] == "credit_code"
     group = ok(await p.agency.get(f"/api/v1/agencies/{c}/group", headers=p.auth("agency", c)))
     assert group["members"] == sorted([a, b, c]) and parent in group["entities"]
 
