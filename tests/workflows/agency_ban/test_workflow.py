@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
+from temporalio.worker import Replayer, Worker
 
 from services.agency.activities import AgencyActivities
 from services.agency.models import Ban, Report
@@ -68,6 +69,11 @@ async def test_reports_are_refused_during_the_ban_and_accepted_the_day_after(
             assert result.status == "lifted"
             assert result.lifted_at is not None and result.lifted_at >= ends
             await acts.record_report(report_record(pending))
+            history = await handle.fetch_history()
+
+        # The recorded history replays against the current code: the workflow is deterministic.
+        await Replayer(workflows=[AgencyBanWorkflow],
+                       data_converter=pydantic_data_converter).replay_workflow(history)
 
         async with sessions() as session:
             ban = await session.get(Ban, finding)
