@@ -147,6 +147,7 @@ class ApplicationWorkflow:
                     transition=t,
                     engagement_id=cmd.engagement_id,
                     agency_id=cmd.agency_id,
+                    independence=cmd.independence,
                 ),
             )
             self._engagement_id, self._agency_id = cmd.engagement_id, cmd.agency_id
