@@ -68,7 +68,8 @@ async def bare_run(client: Client, n: int, concurrency: int) -> float:
 async def full_run(p: Platform, n: int, concurrency: int) -> float:
     batch = f"29{uuid.uuid4().int % 90 + 10}-9"
     await open_batch(p, batch)
-    agency_id = await register_agency(p)
+    # One agency group may carry at most 15 projects per batch (the rule set's cap).
+    agencies = [await register_agency(p) for _ in range(-(-n // 15))]
     sem = asyncio.Semaphore(concurrency)
     regions = ["110000", "310000", "440000", "350000", "330200"]
     ids: list[str] = []
@@ -84,7 +85,7 @@ async def full_run(p: Platform, n: int, concurrency: int) -> float:
                 headers=p.auth("applicant", credit)), 201)
             app_id = draft["id"]
             ok(await p.intake.post(f"/api/v1/applications/{app_id}/submit", headers=p.auth("applicant", credit)))
-            await evaluate(p, app_id, credit, agency_id)
+            await evaluate(p, app_id, credit, agencies[i // 15])
             ok(await p.intake.post(f"/api/v1/applications/{app_id}/recommendation",
                                    json={"decision": "recommend"}, headers=p.auth("province", region)))
             ok(await p.review.post(f"/api/v1/applications/{app_id}/decision", json={"decision": "approve"},
