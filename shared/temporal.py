@@ -41,6 +41,15 @@ def batch_workflow_id(code: str) -> str:
     return f"batch:{code}"
 
 
+def listing_workflow_id(application_id: str) -> str:
+    return f"listing:{application_id}"
+
+
+def rereview_schedule_id(batch: str) -> str:
+    """The Schedule that starts a batch's triennial reviews; runs get ids `rereview:{batch}-…`."""
+    return f"rereview:{batch}"
+
+
 def agency_ban_workflow_id(agency_id: str, finding_id: str) -> str:
     return f"agency-ban:{agency_id}:{finding_id}"
 
@@ -57,6 +66,13 @@ class Activities:
     REVIEW_RECORD_DECISION = "review.record_decision"
     REVIEW_RECORD_LISTING = "review.record_listing"
     REVIEW_PREPARE_PUBLICATION = "review.prepare_publication"
+    REVIEW_RECORD_REMOVAL = "review.record_removal"
+    REVIEW_REMIND_YEARLY_REPORT = "review.remind_yearly_report"
+    REVIEW_ENSURE_REREVIEW_SCHEDULE = "review.ensure_rereview_schedule"
+    REVIEW_OPEN_REREVIEW = "review.open_rereview"
+    REVIEW_REMIND_REREVIEW = "review.remind_rereview"
+    REVIEW_RECORD_REREVIEW_REPORT = "review.record_rereview_report"
+    REVIEW_COMPLETE_REREVIEW = "review.complete_rereview"
 
 
 class Errors:

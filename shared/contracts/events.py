@@ -46,6 +46,16 @@ class Facts:
     APPLICATION_PUBLISHED = "review.application.published"
     APPLICATION_LISTED = "review.application.listed"
     LIST_PUBLISHED = "review.list.published"
+    BATCH_REMINDER_DUE = "batch.reminder.due"
+    UNIT_REMOVED = "review.unit.removed"
+    UNITS_IMPORTED = "review.units.imported"
+    YEARLY_REPORT_DUE = "review.yearly_report.due"
+    YEARLY_REPORT_SUBMITTED = "review.yearly_report.submitted"
+    REREVIEW_REQUESTED = "review.rereview.requested"
+    REREVIEW_REMINDER_DUE = "review.rereview.reminder"
+    REREVIEW_REPORTED = "review.rereview.reported"
+    REREVIEW_COMPLETED = "review.rereview.completed"
+    LISTING_SPOT_CHECK_DRAWN = "review.spot_check.drawn"
 
 
 
