@@ -41,6 +41,19 @@ def batch_workflow_id(code: str) -> str:
     return f"batch:{code}"
 
 
+def listing_workflow_id(application_id: str) -> str:
+    return f"listing:{application_id}"
+
+
+def rereview_schedule_id(batch: str) -> str:
+    """The Schedule that starts a batch's triennial reviews; runs get ids `rereview:{batch}-…`."""
+    return f"rereview:{batch}"
+
+
+def agency_ban_workflow_id(agency_id: str, finding_id: str) -> str:
+    return f"agency-ban:{agency_id}:{finding_id}"
+
+
 class Activities:
     """Activity names; workflows call them by name so they never import service code."""
 
@@ -49,9 +62,18 @@ class Activities:
     INTAKE_RECORD_PACKAGE = "intake.record_package"
     AGENCY_RECORD_ACCEPTANCE = "agency.record_acceptance"
     AGENCY_RECORD_REPORT = "agency.record_report"
+    AGENCY_RECORD_BAN = "agency.record_ban"
+    AGENCY_LIFT_BAN = "agency.lift_ban"
     REVIEW_RECORD_DECISION = "review.record_decision"
     REVIEW_RECORD_LISTING = "review.record_listing"
     REVIEW_PREPARE_PUBLICATION = "review.prepare_publication"
+    REVIEW_RECORD_REMOVAL = "review.record_removal"
+    REVIEW_REMIND_YEARLY_REPORT = "review.remind_yearly_report"
+    REVIEW_ENSURE_REREVIEW_SCHEDULE = "review.ensure_rereview_schedule"
+    REVIEW_OPEN_REREVIEW = "review.open_rereview"
+    REVIEW_REMIND_REREVIEW = "review.remind_rereview"
+    REVIEW_RECORD_REREVIEW_REPORT = "review.record_rereview_report"
+    REVIEW_COMPLETE_REREVIEW = "review.complete_rereview"
 
 
 class Errors:
@@ -66,6 +88,9 @@ class Errors:
     CAP_EXCEEDED = "CapExceeded"
     INELIGIBLE = "Ineligible"
     DEADLINE_PASSED = "DeadlinePassed"
+    UNQUALIFIED = "Unqualified"  # the agency does not meet the rule set's conditions
+    BANNED = "Banned"  # the agency is sanctioned: its reports are refused until the ban ends
+    NOT_INDEPENDENT = "NotIndependent"  # prepared the self-evaluation, or related to the applicant
 
 
 HTTP_STATUS_OF_ERROR = {
@@ -75,6 +100,9 @@ HTTP_STATUS_OF_ERROR = {
     Errors.CAP_EXCEEDED: 409,
     Errors.INELIGIBLE: 409,
     Errors.DEADLINE_PASSED: 409,
+    Errors.UNQUALIFIED: 409,
+    Errors.NOT_INDEPENDENT: 409,
+    Errors.BANNED: 403,
     Errors.FORBIDDEN: 403,
     Errors.NOT_FOUND: 404,
     Errors.INVALID: 422,

@@ -21,6 +21,9 @@ BUSINESS_ERRORS = [
     Errors.CAP_EXCEEDED,
     Errors.INELIGIBLE,
     Errors.DEADLINE_PASSED,
+    Errors.UNQUALIFIED,
+    Errors.BANNED,
+    Errors.NOT_INDEPENDENT,
 ]
 
 # Infrastructure failures (a service restarting, the database away) are retried until the

@@ -10,10 +10,13 @@ from temporalio.worker import Worker
 
 from shared.config import Settings
 from shared.temporal import TaskQueues, connect
+from workflows.agency_ban.workflow import AgencyBanWorkflow
 from workflows.application.workflow import ApplicationWorkflow
 from workflows.batch.workflow import BatchWorkflow
+from workflows.listing.workflow import ListingWorkflow
+from workflows.rereview.workflow import ReReviewWorkflow
 
-WORKFLOWS = [ApplicationWorkflow, BatchWorkflow]
+WORKFLOWS = [ApplicationWorkflow, BatchWorkflow, AgencyBanWorkflow, ListingWorkflow, ReReviewWorkflow]
 
 
 def build_worker(client: Client, queues: TaskQueues) -> Worker:

@@ -2,29 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import FastAPI
 
 from services.agency.activities import AgencyActivities
+from services.agency.files import ReportFiles
 from services.agency.models import Base
 from services.agency.routes import router
+from services.agency.rules import RuleBook
 from shared.config import Settings
 from shared.http import create_service_app
 from shared.runtime import ServiceParts, ServiceRuntime
 
 
-def _activities(runtime: ServiceRuntime) -> list[object]:
-    acts = AgencyActivities(runtime.sessions, runtime.events_committed)
-    return [acts.record_acceptance, acts.record_report]
+def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
+    acts = AgencyActivities(
+        runtime.sessions, runtime.events_committed, RuleBook(runtime.settings.rule_set_dirs)
+    )
+    return [acts.record_acceptance, acts.record_report, acts.record_ban, acts.lift_ban]
 
 
 PARTS = ServiceParts(name="agency", metadata=Base.metadata, activities=_activities)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    return create_service_app(
+    settings = settings or Settings()
+    app = create_service_app(
         title="greenlist agency",
-        description="Third-party evaluation agencies: registry, engagements, evaluation reports.",
-        settings=settings or Settings(),
+        description="Third-party evaluation agencies: registry, qualification, related groups "
+        "and the cap, engagements, evaluation reports, spot checks and bans.",
+        settings=settings,
         parts=PARTS,
         routers=[router],
     )
+    app.state.rule_book = RuleBook(settings.rule_set_dirs)
+    app.state.report_files = ReportFiles(settings.var_dir / "agency-reports")
+    return app

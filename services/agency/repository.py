@@ -1,35 +1,145 @@
-"""Agency's data access."""
+"""Agency's data access. Keyword-only functions on the caller's session; no commits here."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.agency.models import Agency, Engagement, Report
-from services.agency.schemas import AgencyCreate, EngagementOut
+from services.agency.groups import component
+from services.agency.models import (
+    Agency,
+    Ban,
+    Engagement,
+    Finding,
+    Relation,
+    Report,
+    SelfEvaluationPreparer,
+    SpotCheck,
+)
+from services.agency.schemas import EngagementOut
+from shared.contracts.agency import (
+    AgencyBanLifted,
+    AgencyRegistration,
+    AgencySanctioned,
+    BanLift,
+    BanRecorded,
+    BanStart,
+    IndependenceDeclaration,
+    Qualification,
+    QualificationChanged,
+    RelationAdded,
+    Roster,
+    SpotCheckDrawn,
+)
 from shared.contracts.application import ApplicationCase, EngagementRecord, ReportRecord
 from shared.contracts.events import Facts
-from shared.db import utcnow
+from shared.db import is_postgres, utcnow
 from shared.messaging.outbox import add_case_event, add_event
+
+# Engagements in these states are evaluation projects the agency carries out.
+CARRIED = ("accepted", "reported")
+
+# ----------------------------------------------------------------------------- registry
 
 
 async def get_agency(session: AsyncSession, *, agency_id: str) -> Agency | None:
     return await session.get(Agency, agency_id)
 
 
-async def add_agency(session: AsyncSession, *, body: AgencyCreate) -> Agency:
-    agency = Agency(id=body.credit_code, name=body.name, profile=body.profile)
+async def add_agency(
+    session: AsyncSession, *, body: AgencyRegistration, qualification: Qualification
+) -> Agency:
+    agency = Agency(
+        id=body.credit_code,
+        name=body.name,
+        profile=body.model_dump(mode="json"),
+        qualification=qualification.model_dump(mode="json"),
+        qualified=qualification.qualified,
+    )
     session.add(agency)
     await session.flush()
     add_event(session, Facts.AGENCY_REGISTERED, body, key=f"agency:{agency.id}")
     return agency
 
 
+def registration_of(agency: Agency) -> AgencyRegistration:
+    """The stored registration; rows from before the registry grew get the defaults."""
+    data = {"credit_code": agency.id, "name": agency.name, **agency.profile}
+    return AgencyRegistration.model_validate(data)
+
+
+async def replace_roster(
+    session: AsyncSession, *, agency: Agency, roster: Roster, qualification: Qualification
+) -> None:
+    profile = dict(agency.profile)
+    profile["staff"] = [s.model_dump(mode="json") for s in roster.staff]
+    if roster.records is not None:
+        profile["records"] = [r.model_dump(mode="json") for r in roster.records]
+    agency.profile = profile
+    agency.qualification = qualification.model_dump(mode="json")
+    agency.qualified = qualification.qualified
+    agency.updated_at = utcnow()
+    await session.flush()
+    add_event(session, Facts.AGENCY_QUALIFICATION_CHANGED,
+              QualificationChanged(agency_id=agency.id, qualification=qualification))
+
+
+# ----------------------------------------------------------------------------- relations
+
+
+async def add_relation(
+    session: AsyncSession, *, agency_id: str, related_code: str, kind: str, declared_by: str,
+    note: str,
+) -> Relation:
+    relation = Relation(agency_id=agency_id, related_code=related_code, kind=kind,
+                        declared_by=declared_by, note=note)
+    session.add(relation)
+    await session.flush()
+    add_event(session, Facts.AGENCY_RELATION_ADDED,
+              RelationAdded.model_validate(relation, from_attributes=True),
+              key=f"relation:{agency_id}:{related_code}")
+    return relation
+
+
+async def list_relations(session: AsyncSession, *, codes: set[str]) -> Sequence[Relation]:
+    query = select(Relation).where(
+        Relation.agency_id.in_(codes) | Relation.related_code.in_(codes)
+    ).order_by(Relation.id)
+    return (await session.scalars(query)).all()
+
+
+@dataclass(frozen=True)
+class Group:
+    """The legal persons related to one agency, transitively, and the agencies among them."""
+
+    codes: frozenset[str]
+    agencies: tuple[str, ...]
+
+
+async def group_of(session: AsyncSession, *, code: str) -> Group:
+    """The connected component of `code` over all relations (a union-find over the table,
+    which holds one row per declared relation: small enough to read whole)."""
+    edges = (await session.execute(select(Relation.agency_id, Relation.related_code))).all()
+    codes = component(code, ((a, b) for a, b in edges))
+    agencies = (await session.scalars(select(Agency.id).where(Agency.id.in_(codes)))).all()
+    return Group(codes=frozenset(codes), agencies=tuple(sorted(agencies)))
+
+
+# ----------------------------------------------------------------------------- engagements
+
+
 async def get_engagement(session: AsyncSession, *, engagement_id: str) -> Engagement | None:
     return await session.get(Engagement, engagement_id)
+
+
+async def lock_engagement(session: AsyncSession, *, engagement_id: str) -> Engagement | None:
+    return await session.get(Engagement, engagement_id, with_for_update=True)
 
 
 async def list_engagements(
@@ -43,7 +153,15 @@ async def list_engagements(
     return (await session.scalars(query)).all()
 
 
-async def add_engagement(session: AsyncSession, *, case: ApplicationCase, agency_id: str) -> Engagement:
+async def add_engagement(
+    session: AsyncSession,
+    *,
+    case: ApplicationCase,
+    agency_id: str,
+    rule_set: str,
+    independence: IndependenceDeclaration,
+    prepared_by: str | None,
+) -> Engagement:
     engagement = Engagement(
         id=uuid.uuid4().hex,
         application_id=case.application_id,
@@ -51,8 +169,14 @@ async def add_engagement(session: AsyncSession, *, case: ApplicationCase, agency
         category=case.category.value,
         applicant_credit_code=case.credit_code,
         agency_id=agency_id,
+        rule_set=rule_set,
+        applicant_independence={**independence.model_dump(mode="json"),
+                                "at": utcnow().isoformat()},
     )
     session.add(engagement)
+    if prepared_by is not None:
+        await add_preparer(session, application_id=case.application_id, preparer_code=prepared_by,
+                           recorded_by=f"applicant:{case.credit_code}")
     await session.flush()
     add_event(
         session,
@@ -61,6 +185,20 @@ async def add_engagement(session: AsyncSession, *, case: ApplicationCase, agency
         key=f"engagement:{engagement.id}:requested",
     )
     return engagement
+
+
+async def add_preparer(
+    session: AsyncSession, *, application_id: str, preparer_code: str, recorded_by: str
+) -> None:
+    if await session.get(SelfEvaluationPreparer, (application_id, preparer_code)) is None:
+        session.add(SelfEvaluationPreparer(application_id=application_id,
+                                           preparer_code=preparer_code, recorded_by=recorded_by))
+
+
+async def preparers_of(session: AsyncSession, *, application_id: str) -> set[str]:
+    rows = await session.scalars(select(SelfEvaluationPreparer.preparer_code).where(
+        SelfEvaluationPreparer.application_id == application_id))
+    return set(rows.all())
 
 
 async def decline(session: AsyncSession, *, engagement: Engagement, note: str) -> None:
@@ -74,42 +212,198 @@ async def decline(session: AsyncSession, *, engagement: Engagement, note: str) -
     )
 
 
-async def record_acceptance(session: AsyncSession, *, record: EngagementRecord) -> None:
-    engagement = await session.get(Engagement, record.engagement_id, with_for_update=True)
-    if engagement is None:
-        raise LookupError(f"engagement {record.engagement_id} not found")
-    if engagement.status == "accepted":
-        return  # a retry after the commit
+async def lock_cap(session: AsyncSession, *, batch: str, engagement_id: str) -> None:
+    """Serialise acceptances of one batch until the transaction ends.
+
+    One lock per batch rather than per group: groups merge when a relation is added, and
+    two acceptances holding the locks of two groups about to merge would both pass the cap.
+    Acceptances are few (hundreds a day at most), so a batch-wide queue costs nothing.
+    """
+    if is_postgres_session(session):
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                              {"key": f"agency-cap:{batch}"})
+    else:
+        # SQLite has one writer at a time: writing first takes the write lock now, so the
+        # count read next cannot go stale before this transaction commits.
+        await session.execute(update(Engagement).where(Engagement.id == engagement_id)
+                              .values(status=Engagement.status))
+
+
+def is_postgres_session(session: AsyncSession) -> bool:
+    bind = session.bind
+    return bind is not None and is_postgres(bind)  # type: ignore[arg-type]
+
+
+async def count_projects(
+    session: AsyncSession, *, agency_ids: Sequence[str], batch: str, categories: Sequence[str]
+) -> dict[str, int]:
+    """Evaluation projects of counted categories carried by each agency in one batch."""
+    rows = await session.execute(
+        select(Engagement.agency_id, func.count())
+        .where(Engagement.agency_id.in_(agency_ids), Engagement.batch == batch,
+               Engagement.category.in_(categories), Engagement.status.in_(CARRIED))
+        .group_by(Engagement.agency_id)
+    )
+    return {agency_id: int(n) for agency_id, n in rows.all()}
+
+
+def mark_accepted(
+    session: AsyncSession, *, engagement: Engagement, record: EngagementRecord
+) -> None:
     engagement.status, engagement.decided_at = "accepted", record.transition.at
+    if record.independence is not None:
+        engagement.agency_independence = {**record.independence.model_dump(mode="json"),
+                                          "at": record.transition.at.isoformat()}
     add_case_event(
         session, record.case, record.transition,
         {"engagement_id": record.engagement_id, "agency_id": record.agency_id},
     )
 
 
-async def record_report(session: AsyncSession, *, record: ReportRecord) -> None:
-    existing = await session.scalar(
-        select(Report.id).where(Report.engagement_id == record.report.engagement_id)
-    )
-    if existing is not None:
-        return
+# ----------------------------------------------------------------------------- reports
+
+
+async def report_of(session: AsyncSession, *, engagement_id: str) -> Report | None:
+    return await session.scalar(select(Report).where(Report.engagement_id == engagement_id))
+
+
+async def add_report(session: AsyncSession, *, record: ReportRecord) -> Report:
     engagement = await session.get(Engagement, record.report.engagement_id)
     if engagement is not None:
         engagement.status = "reported"
-    session.add(
-        Report(
-            engagement_id=record.report.engagement_id,
-            application_id=record.case.application_id,
-            agency_id=record.report.agency_id,
-            passed=record.report.passed,
-            score=record.report.score,
-            summary=record.report.summary,
-            details=record.report.details,
-            submitted_at=record.transition.at,
-        )
+    details: dict[str, Any] = record.report.details
+    report = Report(
+        engagement_id=record.report.engagement_id,
+        application_id=record.case.application_id,
+        agency_id=record.report.agency_id,
+        batch=record.case.batch,
+        category=record.case.category.value,
+        passed=record.report.passed,
+        score=record.report.score,
+        summary=record.report.summary,
+        details=details,
+        file_sha256=str(details.get("file", {}).get("sha256", "")),
+        submitted_at=record.transition.at,
     )
+    session.add(report)
+    await session.flush()
     add_case_event(
         session, record.case, record.transition,
-        {"engagement_id": record.report.engagement_id, "passed": record.report.passed,
-         "score": record.report.score},
+        {"engagement_id": record.report.engagement_id, "report_id": report.id,
+         "passed": record.report.passed, "score": record.report.score},
     )
+    return report
+
+
+async def list_reports(
+    session: AsyncSession, *, agency_id: str | None = None, batch: str | None = None,
+    flagged: bool | None = None,
+) -> Sequence[Report]:
+    query = select(Report).order_by(Report.id)
+    if agency_id is not None:
+        query = query.where(Report.agency_id == agency_id)
+    if batch is not None:
+        query = query.where(Report.batch == batch)
+    if flagged is not None:
+        query = query.where(Report.flagged_for_review == flagged)
+    return (await session.scalars(query)).all()
+
+
+# ----------------------------------------------------------------------------- supervision
+
+
+async def active_ban(session: AsyncSession, *, agency_id: str) -> Ban | None:
+    return await session.scalar(
+        select(Ban).where(Ban.agency_id == agency_id, Ban.lifted_at.is_(None))
+        .order_by(Ban.ends_at.desc()).limit(1)
+    )
+
+
+async def agency_ids(session: AsyncSession) -> list[str]:
+    return sorted((await session.scalars(select(Agency.id))).all())
+
+
+async def add_spot_check(
+    session: AsyncSession, *, batch: str, rule_set: str, seed: int, population: list[str],
+    sample: list[str], drawn_by: str,
+) -> SpotCheck:
+    reports = await list_reports_of(session, agency_ids=sample, batch=batch)
+    check = SpotCheck(id=uuid.uuid4().hex, batch=batch, rule_set=rule_set, seed=seed,
+                      population=population, sample=sample, report_ids=reports, drawn_by=drawn_by)
+    session.add(check)
+    await session.flush()
+    add_event(session, Facts.SPOT_CHECK_DRAWN,
+              SpotCheckDrawn(spot_check_id=check.id, batch=batch, seed=seed,
+                             population=population, sample=sample),
+              key=f"spot-check:{check.id}")
+    return check
+
+
+async def list_reports_of(
+    session: AsyncSession, *, agency_ids: Sequence[str], batch: str
+) -> list[int]:
+    rows = await session.scalars(select(Report.id).where(
+        Report.agency_id.in_(agency_ids), Report.batch == batch).order_by(Report.id))
+    return list(rows.all())
+
+
+async def get_spot_check(session: AsyncSession, *, spot_check_id: str) -> SpotCheck | None:
+    return await session.get(SpotCheck, spot_check_id)
+
+
+async def add_finding(
+    session: AsyncSession, *, check: SpotCheck, agency_id: str, severity: str, description: str,
+    report_ids: list[int], decided_by: str, decided_at: datetime,
+) -> Finding:
+    finding = Finding(id=uuid.uuid4().hex, spot_check_id=check.id, agency_id=agency_id,
+                      severity=severity, description=description, report_ids=report_ids,
+                      decided_by=decided_by, decided_at=decided_at)
+    session.add(finding)
+    await session.flush()
+    return finding
+
+
+async def get_finding(session: AsyncSession, *, finding_id: str) -> Finding | None:
+    return await session.get(Finding, finding_id)
+
+
+async def findings_of(session: AsyncSession, *, spot_check_id: str) -> Sequence[Finding]:
+    return (await session.scalars(select(Finding).where(Finding.spot_check_id == spot_check_id)
+                                  .order_by(Finding.decided_at))).all()
+
+
+async def record_ban(session: AsyncSession, *, start: BanStart) -> BanRecorded:
+    """Record the ban and flag the agency's reports of the batch; once per finding."""
+    ban = await session.get(Ban, start.finding_id)
+    if ban is None:
+        flagged = await list_reports_of(session, agency_ids=[start.agency_id], batch=start.batch)
+        await session.execute(
+            update(Report).where(Report.id.in_(flagged)).values(
+                flagged_for_review=True,
+                flag_reason=f"agency sanctioned by finding {start.finding_id}: {start.reason}"))
+        ban = Ban(finding_id=start.finding_id, agency_id=start.agency_id, batch=start.batch,
+                  reason=start.reason, decided_at=start.decided_at, ends_at=start.ends_at,
+                  flagged_report_ids=flagged)
+        session.add(ban)
+        await session.flush()
+        add_event(session, Facts.AGENCY_SANCTIONED,
+                  AgencySanctioned(agency_id=start.agency_id, finding_id=start.finding_id,
+                                   batch=start.batch, decided_at=start.decided_at,
+                                   ends_at=start.ends_at, reason=start.reason,
+                                   flagged_report_ids=flagged),
+                  key=f"ban:{start.finding_id}:sanctioned", occurred_at=start.decided_at)
+    return BanRecorded(agency_id=ban.agency_id, finding_id=ban.finding_id, ends_at=ban.ends_at,
+                       flagged_report_ids=list(ban.flagged_report_ids))
+
+
+async def lift_ban(session: AsyncSession, *, lift: BanLift) -> None:
+    ban = await session.get(Ban, lift.finding_id, with_for_update=True)
+    if ban is None:
+        raise LookupError(f"no ban for finding {lift.finding_id}")
+    if ban.lifted_at is not None:
+        return  # a retry after the commit
+    ban.lifted_at = lift.lifted_at
+    add_event(session, Facts.AGENCY_BAN_LIFTED,
+              AgencyBanLifted(agency_id=lift.agency_id, finding_id=lift.finding_id,
+                              lifted_at=lift.lifted_at),
+              key=f"ban:{lift.finding_id}:lifted", occurred_at=lift.lifted_at)

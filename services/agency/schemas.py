@@ -1,31 +1,84 @@
-"""Agency's HTTP bodies."""
+"""Agency's HTTP bodies (the shared contracts are in `shared.contracts.agency`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from shared.contracts.agency import (
+    Assessment,
+    IndependenceDeclaration,
+    Qualification,
+    RelationKind,
+    StoredFile,
+)
 from shared.identifiers import CreditCode
-
-
-class AgencyCreate(BaseModel):
-    credit_code: CreditCode
-    name: str = Field(min_length=2, max_length=200)
-    profile: dict[str, Any] = Field(default_factory=dict)
 
 
 class AgencyOut(BaseModel):
     id: str
     name: str
     profile: dict[str, Any]
+    qualification: dict[str, Any] = Field(default_factory=dict)
+    qualified: bool = False
     registered_at: datetime
+    banned_until: datetime | None = None
+
+
+class QualificationOut(Qualification):
+    """The qualification computed now; `stored` is the one recorded at the last change."""
+
+    stored: dict[str, Any] = Field(default_factory=dict)
+
+
+class RelationIn(BaseModel):
+    related_code: CreditCode
+    kind: RelationKind
+    note: str = Field(default="", max_length=2000)
+
+
+class RelationOut(BaseModel):
+    id: int
+    agency_id: str
+    related_code: str
+    kind: str
+    declared_by: str
+    note: str
+    created_at: datetime
+
+
+class GroupOut(BaseModel):
+    """The agencies and other legal persons related to one agency, transitively, and the
+    projects the group carries in `batch` (when asked)."""
+
+    agency_id: str
+    members: list[str]
+    entities: list[str]
+    relations: list[RelationOut]
+    batch: str | None = None
+    projects: dict[str, int] = Field(default_factory=dict)
+    total: int = 0
+
+
+class PreparerIn(BaseModel):
+    credit_code: CreditCode
+
+
+class PreparerOut(BaseModel):
+    application_id: str
+    credit_code: str
 
 
 class EngagementCreate(BaseModel):
     application_id: str
     agency_id: str
+    independence: IndependenceDeclaration
+    self_evaluation_prepared_by: CreditCode | None = Field(
+        default=None,
+        description="credit code of whoever prepared the self-evaluation, if not the applicant",
+    )
 
 
 class EngagementOut(BaseModel):
@@ -39,15 +92,74 @@ class EngagementOut(BaseModel):
     note: str
     requested_at: datetime
     decided_at: datetime | None
+    rule_set: str = ""
+    applicant_independence: dict[str, Any] | None = None
+    agency_independence: dict[str, Any] | None = None
 
 
 class AcceptanceIn(BaseModel):
     accept: bool = True
     note: str = Field(default="", max_length=2000)
+    independence: IndependenceDeclaration | None = Field(
+        default=None, description="required to accept: the agency's declaration of independence"
+    )
 
 
-class ReportIn(BaseModel):
+class ReportSubmitted(BaseModel):
+    engagement: EngagementOut
+    assessment: Assessment
+    file: StoredFile
+
+
+class ReportOut(BaseModel):
+    id: int
+    engagement_id: str
+    application_id: str
+    agency_id: str
+    batch: str
+    category: str
     passed: bool
-    score: float | None = Field(default=None, ge=0, le=100)
-    summary: str = Field(default="", max_length=5000)
-    details: dict[str, Any] = Field(default_factory=dict)
+    score: float | None
+    summary: str
+    file_sha256: str
+    flagged_for_review: bool
+    flag_reason: str
+    submitted_at: datetime
+
+
+class SpotCheckIn(BaseModel):
+    batch: str = Field(min_length=1, max_length=32)
+    seed: int | None = Field(default=None, ge=0, lt=2**63,
+                             description="reproduces a draw; a fresh one is chosen when absent")
+
+
+class FindingIn(BaseModel):
+    agency_id: str
+    severity: Literal["minor", "serious"]
+    description: str = Field(min_length=1, max_length=5000)
+    report_ids: list[int] = Field(default_factory=list, max_length=500)
+
+
+class FindingOut(BaseModel):
+    id: str
+    spot_check_id: str
+    agency_id: str
+    severity: str
+    description: str
+    report_ids: list[int]
+    decided_at: datetime
+    ban_workflow_id: str | None
+    ban_ends_at: datetime | None = None
+
+
+class SpotCheckOut(BaseModel):
+    id: str
+    batch: str
+    rule_set: str
+    seed: int
+    population: list[str]
+    sample: list[str]
+    report_ids: list[int]
+    drawn_by: str
+    drawn_at: datetime
+    findings: list[FindingOut] = Field(default_factory=list)

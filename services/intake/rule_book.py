@@ -7,10 +7,8 @@ from pathlib import Path
 
 from shared.rules import (
     RuleSet,
-    RuleSetError,
     available_rule_sets,
     load_rule_set,
-    load_rule_set_file,
 )
 
 
@@ -29,16 +27,7 @@ class RuleBook:
         return self._sets[code]
 
     def _load(self, code: str) -> RuleSet:
-        for folder in self._dirs:
-            path = folder / f"{code}.yaml"
-            if "/" not in code and path.is_file():
-                rule_set = load_rule_set_file(path)
-                if rule_set.code != code:
-                    raise RuleSetError(
-                        f"{path}: field 'code' is {rule_set.code!r}, expected {code!r}"
-                    )
-                return rule_set
-        return load_rule_set(code)
+        return load_rule_set(code, self._dirs)
 
     def codes(self) -> list[str]:
         """Every rule set code this book can load, sorted."""

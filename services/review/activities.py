@@ -1,40 +1,109 @@
-"""Review's activities: decisions, publication and listings, persisted with their facts."""
+"""Review's activities: decisions, publication, listings, removals, triennial reviews."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
+from temporalio.client import Client, ScheduleAlreadyRunningError
 
 from services.review import repository
 from shared.contracts.application import ListingRecord, TransitionRecord
 from shared.contracts.batch import PublicationPlan, PublicationRequest
-from shared.temporal import Activities
+from shared.contracts.listing import (
+    RemovalRecord,
+    ReReviewOpen,
+    ReReviewOutcome,
+    ReReviewPlan,
+    ReReviewReminder,
+    ReReviewReportRecord,
+    ReReviewScheduleRequest,
+    ReReviewStart,
+    YearlyReportDue,
+)
+from shared.rules import load_rule_set
+from shared.temporal import Activities, TaskQueues, rereview_schedule_id
+from workflows.rereview.schedule import rereview_schedule
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class ReviewActivities:
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], events_committed: Callable[[], None]
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        events_committed: Callable[[], None],
+        temporal: Client,
+        queues: TaskQueues,
+        rule_set_dirs: Sequence[Path] = (),
     ) -> None:
         self._sessions = sessions
         self._events_committed = events_committed
+        self._temporal = temporal
+        self._queues = queues
+        self._rule_set_dirs = list(rule_set_dirs)
+
+    async def _in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        async with self._sessions() as session, session.begin():
+            result = await work(session)
+        self._events_committed()
+        return result
 
     @activity.defn(name=Activities.REVIEW_RECORD_DECISION)
     async def record_decision(self, record: TransitionRecord) -> None:
-        async with self._sessions() as session, session.begin():
-            await repository.record_decision(session, record=record)
-        self._events_committed()
+        await self._in_transaction(lambda s: repository.record_decision(s, record=record))
 
     @activity.defn(name=Activities.REVIEW_PREPARE_PUBLICATION)
     async def prepare_publication(self, request: PublicationRequest) -> PublicationPlan:
-        async with self._sessions() as session, session.begin():
-            plan = await repository.prepare_publication(session, request=request)
-        self._events_committed()
-        return plan
+        return await self._in_transaction(lambda s: repository.prepare_publication(s, request=request))
 
     @activity.defn(name=Activities.REVIEW_RECORD_LISTING)
     async def record_listing(self, record: ListingRecord) -> None:
-        async with self._sessions() as session, session.begin():
-            await repository.record_listing(session, record=record)
-        self._events_committed()
+        await self._in_transaction(lambda s: repository.record_listing(s, record=record))
+
+    @activity.defn(name=Activities.REVIEW_RECORD_REMOVAL)
+    async def record_removal(self, record: RemovalRecord) -> None:
+        await self._in_transaction(lambda s: repository.record_removal(s, record=record))
+
+    @activity.defn(name=Activities.REVIEW_REMIND_YEARLY_REPORT)
+    async def remind_yearly_report(self, due: YearlyReportDue) -> None:
+        async def work(session: AsyncSession) -> None:
+            repository.yearly_report_due_event(session, due=due)
+
+        await self._in_transaction(work)
+
+    @activity.defn(name=Activities.REVIEW_OPEN_REREVIEW)
+    async def open_rereview(self, request: ReReviewOpen) -> ReReviewPlan:
+        return await self._in_transaction(lambda s: repository.open_rereview(s, request=request))
+
+    @activity.defn(name=Activities.REVIEW_REMIND_REREVIEW)
+    async def remind_rereview(self, reminder: ReReviewReminder) -> None:
+        await self._in_transaction(lambda s: repository.remind_rereview(s, reminder=reminder))
+
+    @activity.defn(name=Activities.REVIEW_RECORD_REREVIEW_REPORT)
+    async def record_rereview_report(self, record: ReReviewReportRecord) -> None:
+        await self._in_transaction(lambda s: repository.record_rereview_report(s, record=record))
+
+    @activity.defn(name=Activities.REVIEW_COMPLETE_REREVIEW)
+    async def complete_rereview(self, outcome: ReReviewOutcome) -> None:
+        await self._in_transaction(lambda s: repository.complete_rereview(s, outcome=outcome))
+
+    @activity.defn(name=Activities.REVIEW_ENSURE_REREVIEW_SCHEDULE)
+    async def ensure_rereview_schedule(self, request: ReReviewScheduleRequest) -> str:
+        """Create the batch's triennial-review Schedule; an existing one is left as it is."""
+        rules = load_rule_set(request.rule_set, self._rule_set_dirs)
+        schedule = rereview_schedule(
+            ReReviewStart(batch=request.batch), request.published_at, rules.review_cycle_years,
+            self._queues,
+        )
+        schedule_id = rereview_schedule_id(request.batch)
+        try:
+            await self._temporal.create_schedule(schedule_id, schedule)
+        except ScheduleAlreadyRunningError:
+            log.info("schedule %s exists already", schedule_id)
+        return schedule_id

@@ -90,5 +90,86 @@ class ListedUnit(Base):
     credit_code: Mapped[str] = mapped_column(String(18))
     status: Mapped[str] = mapped_column(String(16), default="published")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    legacy: Mapped[bool] = mapped_column(default=False, server_default="0")
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    removal: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
 
     __table_args__ = (Index("ix_listed_units_public", "batch", "category", "region"),)
+
+
+class YearlyReport(Base):
+    """A listed unit's yearly green and low-carbon development report (a link it publishes)."""
+
+    __tablename__ = "yearly_reports"
+
+    application_id: Mapped[str] = mapped_column(ForeignKey("listed_units.application_id"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReReview(Base):
+    """One triennial review of a batch (its id is the workflow id)."""
+
+    __tablename__ = "rereviews"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    batch: Mapped[str] = mapped_column(String(32))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="collecting")
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    retained: Mapped[int] = mapped_column(default=0)
+    removed: Mapped[int] = mapped_column(default=0)
+    regions_missing: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class ReReviewRequest(Base):
+    """What one authority was asked to check in one review, and when it answered."""
+
+    __tablename__ = "rereview_requests"
+
+    review_id: Mapped[str] = mapped_column(ForeignKey("rereviews.id"), primary_key=True)
+    region: Mapped[str] = mapped_column(String(6), primary_key=True)
+    units: Mapped[int] = mapped_column(default=0)
+    reminders: Mapped[int] = mapped_column(default=0)
+    reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+
+class ReReviewResult(Base):
+    __tablename__ = "rereview_results"
+
+    review_id: Mapped[str] = mapped_column(ForeignKey("rereviews.id"), primary_key=True)
+    application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    region: Mapped[str] = mapped_column(String(6))
+    outcome: Mapped[str] = mapped_column(String(16))
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ListingSpotCheck(Base):
+    """A recorded draw of listed units for a ministry spot check (dynamic adjustment)."""
+
+    __tablename__ = "listing_spot_checks"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    batch: Mapped[str | None] = mapped_column(String(32), default=None)
+    seed: Mapped[int] = mapped_column()
+    population: Mapped[int] = mapped_column()
+    sample: Mapped[list[str]] = mapped_column(JSON)
+    actor: Mapped[str] = mapped_column(String(100))
+    drawn_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ListingFinding(Base):
+    __tablename__ = "listing_findings"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    spot_check_id: Mapped[str] = mapped_column(ForeignKey("listing_spot_checks.id"))
+    application_id: Mapped[str] = mapped_column(String(64))
+    qualifies: Mapped[bool]
+    finding: Mapped[str] = mapped_column(Text)
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    actor: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import random
+import uuid
+from collections.abc import Callable, Sequence
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -196,3 +198,198 @@ async def public_list(
         )
     ).all()
     return int(total or 0), rows
+
+
+# ------------------------------------------------------------------ listed units after publication
+
+
+def listed_unit_contract(unit: ListedUnit) -> ListedUnitRef:
+    return ListedUnitRef(
+        application_id=unit.application_id, batch=unit.batch, category=Category(unit.category),
+        region=unit.region, name=unit.name, credit_code=unit.credit_code,
+        published_at=unit.published_at, legacy=unit.legacy,
+    )
+
+
+async def get_listed_unit(session: AsyncSession, *, application_id: str) -> ListedUnit | None:
+    return await session.get(ListedUnit, application_id)
+
+
+async def record_removal(session: AsyncSession, *, record: RemovalRecord) -> None:
+    unit = await session.get(ListedUnit, record.unit.application_id, with_for_update=True)
+    if unit is None:
+        raise LookupError(f"listed unit {record.unit.application_id} not found")
+    if unit.status == "removed":
+        return
+    unit.status, unit.removed_at = "removed", record.at
+    unit.removal = record.removal.model_dump(mode="json")
+    add_event(
+        session,
+        Facts.UNIT_REMOVED,
+        UnitRemoved(
+            application_id=unit.application_id, batch=unit.batch, category=Category(unit.category),
+            name=unit.name, credit_code=unit.credit_code, region=unit.region,
+            reasons=record.removal.reasons, note=record.removal.note, source=record.removal.source,
+            removed_at=record.at,
+        ),
+        key=f"removal:{unit.application_id}",
+    )
+
+
+def yearly_report_due_event(session: AsyncSession, *, due: YearlyReportDue) -> None:
+    add_event(session, Facts.YEARLY_REPORT_DUE, due, key=f"yearly-report-due:{due.application_id}:{due.year}")
+
+
+async def add_yearly_report(
+    session: AsyncSession, *, application_id: str, year: int, url: str, summary: str
+) -> YearlyReport:
+    report = YearlyReport(application_id=application_id, year=year, url=url, summary=summary)
+    session.add(report)
+    await session.flush()
+    add_event(
+        session, Facts.YEARLY_REPORT_SUBMITTED,
+        YearlyReportOut.model_validate(report, from_attributes=True),
+        key=f"yearly-report:{application_id}:{year}",
+    )
+    return report
+
+
+async def latest_reports(session: AsyncSession, *, application_ids: list[str]) -> dict[str, YearlyReport]:
+    if not application_ids:
+        return {}
+    rows = (
+        await session.scalars(
+            select(YearlyReport).where(YearlyReport.application_id.in_(application_ids))
+            .order_by(YearlyReport.year)
+        )
+    ).all()
+    return {r.application_id: r for r in rows}
+
+
+# ------------------------------------------------------------------ triennial review
+
+
+async def open_rereview(session: AsyncSession, *, request: ReReviewOpen) -> ReReviewPlan:
+    """Record the review and what each authority must check; idempotent per review id."""
+    units = (
+        await session.scalars(
+            select(ListedUnit)
+            .where(ListedUnit.batch == request.batch, ListedUnit.status.in_(("listed", "published")))
+            .order_by(ListedUnit.region, ListedUnit.application_id)
+        )
+    ).all()
+    if await session.get(ReReview, request.review_id) is None:
+        session.add(ReReview(id=request.review_id, batch=request.batch, opened_at=request.opened_at,
+                             deadline=request.deadline))
+        await session.flush()
+        per_region: dict[str, int] = {}
+        for unit in units:
+            per_region[unit.region] = per_region.get(unit.region, 0) + 1
+        for region, count in sorted(per_region.items()):
+            session.add(ReReviewRequest(review_id=request.review_id, region=region, units=count))
+            add_event(
+                session, Facts.REREVIEW_REQUESTED,
+                ReReviewNotice(review_id=request.review_id, batch=request.batch, region=region,
+                               deadline=request.deadline, units=count),
+                key=f"rereview:{request.review_id}:{region}:requested",
+            )
+    return ReReviewPlan(
+        review_id=request.review_id, batch=request.batch, deadline=request.deadline,
+        units=[listed_unit_contract(u) for u in units],
+    )
+
+
+async def remind_rereview(session: AsyncSession, *, reminder: ReReviewReminder) -> None:
+    for region in reminder.regions:
+        request = await session.get(ReReviewRequest, (reminder.review_id, region))
+        if request is None or request.reported_at is not None:
+            continue
+        request.reminders += 1
+        add_event(
+            session, Facts.REREVIEW_REMINDER_DUE,
+            ReReviewNotice(review_id=reminder.review_id, batch=reminder.batch, region=region,
+                           deadline=reminder.deadline, units=request.units, days_left=reminder.days_left),
+            key=f"rereview:{reminder.review_id}:{region}:remind:{reminder.days_left}",
+        )
+
+
+async def record_rereview_report(session: AsyncSession, *, record: ReReviewReportRecord) -> None:
+    request = await session.get(ReReviewRequest, (record.review_id, record.region))
+    if request is None or request.reported_at is not None:
+        return
+    request.reported_at = record.at
+    for check in record.report.results:
+        session.add(
+            ReReviewResult(
+                review_id=record.review_id, application_id=check.application_id, region=record.region,
+                outcome=check.outcome, reasons=[r.value for r in check.reasons], note=check.note,
+            )
+        )
+    add_event(session, Facts.REREVIEW_REPORTED, record, key=f"rereview:{record.review_id}:{record.region}:reported")
+
+
+async def complete_rereview(session: AsyncSession, *, outcome: ReReviewOutcome) -> None:
+    review = await session.get(ReReview, outcome.review_id)
+    if review is None or review.status == "completed":
+        return
+    review.status, review.completed_at = "completed", outcome.completed_at
+    review.retained, review.removed, review.regions_missing = (
+        outcome.retained, outcome.removed, outcome.regions_missing,
+    )
+    add_event(session, Facts.REREVIEW_COMPLETED, outcome, key=f"rereview:{outcome.review_id}:completed")
+
+
+async def list_rereviews(session: AsyncSession, *, batch: str | None) -> Sequence[ReReview]:
+    query = select(ReReview).order_by(ReReview.opened_at)
+    if batch:
+        query = query.where(ReReview.batch == batch)
+    return (await session.scalars(query)).all()
+
+
+async def rereview_results(session: AsyncSession, *, review_id: str) -> Sequence[ReReviewResult]:
+    return (
+        await session.scalars(
+            select(ReReviewResult).where(ReReviewResult.review_id == review_id)
+            .order_by(ReReviewResult.region, ReReviewResult.application_id)
+        )
+    ).all()
+
+
+# ------------------------------------------------------------------ spot checks of listed units
+
+
+async def draw_spot_check(
+    session: AsyncSession, *, batch: str | None, seed: int, sample_size: Callable[[int], int], actor: str
+) -> ListingSpotCheck:
+    """A reproducible draw: the same population and seed always give the same sample."""
+    query = select(ListedUnit.application_id).where(ListedUnit.status.in_(("listed", "published")))
+    if batch:
+        query = query.where(ListedUnit.batch == batch)
+    population = sorted((await session.scalars(query)).all())
+    size = sample_size(len(population))
+    sample = sorted(random.Random(seed).sample(population, size))
+    check = ListingSpotCheck(id=uuid.uuid4().hex, batch=batch, seed=seed, population=len(population),
+                             sample=sample, actor=actor)
+    session.add(check)
+    await session.flush()
+    add_event(
+        session, Facts.LISTING_SPOT_CHECK_DRAWN,
+        SpotCheckDrawn(id=check.id, batch=batch, seed=seed, population=len(population), sample=sample),
+        key=f"listing-spot-check:{check.id}",
+    )
+    return check
+
+
+async def get_spot_check(session: AsyncSession, *, spot_check_id: str) -> ListingSpotCheck | None:
+    return await session.get(ListingSpotCheck, spot_check_id)
+
+
+async def add_finding(
+    session: AsyncSession, *, spot_check_id: str, application_id: str, qualifies: bool, finding: str,
+    reasons: list[str], actor: str,
+) -> ListingFinding:
+    row = ListingFinding(spot_check_id=spot_check_id, application_id=application_id, qualifies=qualifies,
+                         finding=finding, reasons=reasons, actor=actor)
+    session.add(row)
+    await session.flush()
+    return row

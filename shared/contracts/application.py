@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.contracts.agency import IndependenceDeclaration
 from shared.contracts.auth import Principal
 from shared.rules.model import Category
 
@@ -134,6 +135,8 @@ class AcceptEngagementCommand(BaseModel):
     actor: Principal
     engagement_id: str
     agency_id: str
+    independence: IndependenceDeclaration | None = None
+    """The agency's declaration of independence, stored with the acceptance."""
 
 
 class ReportCommand(BaseModel):
@@ -189,6 +192,7 @@ class EngagementRecord(BaseModel):
     transition: StageTransition
     engagement_id: str
     agency_id: str
+    independence: IndependenceDeclaration | None = None
 
 
 class ReportRecord(BaseModel):

@@ -8,6 +8,7 @@ next year) load with :func:`load_rule_set_file`.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Final
@@ -51,14 +52,23 @@ def available_rule_sets() -> list[str]:
     )
 
 
-def load_rule_set(code: str) -> RuleSet:
-    """Load and validate the bundled rule set ``code`` (reads ``sets/{code}.yaml``).
+def load_rule_set(code: str, extra_dirs: Sequence[Path] = ()) -> RuleSet:
+    """Load and validate the rule set ``code``: ``{dir}/{code}.yaml`` from the first of
+    ``extra_dirs`` that has it (settings.rule_set_dirs), else the bundled
+    ``sets/{code}.yaml``.
 
     Raises :class:`RuleSetError` if there is no such file, it is invalid, or the
     ``code`` inside the file differs from the file name.
     """
     if not _CODE_RE.match(code):
         raise RuleSetError(f"invalid rule set code {code!r}")
+    for folder in extra_dirs:
+        path = Path(folder) / f"{code}{_SUFFIX}"
+        if path.is_file():
+            found = load_rule_set_file(path)
+            if found.code != code:
+                raise RuleSetError(f"{path}: field 'code' is {found.code!r}, expected {code!r}")
+            return found
     resource = resources.files(_PACKAGE).joinpath(_SETS_DIR).joinpath(code + _SUFFIX)
     label = f"shared/rules/{_SETS_DIR}/{code}{_SUFFIX}"
     if not resource.is_file():

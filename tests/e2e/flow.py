@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from tests.helpers.agency import declaration, registration, report_upload
 from tests.helpers.platform import Platform
 
 CATEGORIES = ("green_factory", "green_design_product", "green_park", "green_supply_chain")
@@ -65,9 +66,10 @@ async def open_batch(p: Platform, code: str) -> None:
                            headers=p.auth("ministry")), 201)
 
 
-async def register_agency(p: Platform) -> str:
+async def register_agency(p: Platform, **overrides: Any) -> str:
+    """Register an agency that meets every condition (unless `overrides` say otherwise)."""
     code = p.credit_code("440300")
-    ok(await p.agency.post("/api/v1/agencies", json={"credit_code": code, "name": "绿色评价中心"},
+    ok(await p.agency.post("/api/v1/agencies", json=registration(code, **overrides),
                            headers=p.auth("agency", code)), 201)
     return code
 
@@ -85,17 +87,38 @@ async def draft(p: Platform, batch: str, category: str, region: str = "110000") 
     return body["id"], credit
 
 
-async def evaluate(p: Platform, app_id: str, credit: str, agency_id: str, passed: bool = True) -> str:
-    engagement = ok(
-        await p.agency.post("/api/v1/engagements", json={"application_id": app_id, "agency_id": agency_id},
+async def entrust(p: Platform, app_id: str, credit: str, agency_id: str,
+                  **extra: Any) -> dict[str, Any]:
+    """The applicant entrusts the agency, declaring independence."""
+    return ok(
+        await p.agency.post("/api/v1/engagements",
+                            json={"application_id": app_id, "agency_id": agency_id,
+                                  "independence": declaration(), **extra},
                             headers=p.auth("applicant", credit)),
         201,
     )
-    ok(await p.agency.post(f"/api/v1/engagements/{engagement['id']}/acceptance", json={"accept": True},
-                           headers=p.auth("agency", agency_id)))
-    ok(await p.agency.post(f"/api/v1/engagements/{engagement['id']}/report",
-                           json={"passed": passed, "score": 86.5 if passed else 40},
-                           headers=p.auth("agency", agency_id)))
+
+
+async def accept(p: Platform, engagement_id: str, agency_id: str) -> Any:
+    """The agency accepts, declaring independence; returns the raw response."""
+    return await p.agency.post(f"/api/v1/engagements/{engagement_id}/acceptance",
+                               json={"accept": True, "independence": declaration()},
+                               headers=p.auth("agency", agency_id))
+
+
+async def submit_report(p: Platform, engagement: dict[str, Any], agency_id: str,
+                        passed: bool = True) -> Any:
+    """The agency uploads a valid structured report of the engagement's category and the
+    signed file; returns the raw response."""
+    return await p.agency.post(f"/api/v1/engagements/{engagement['id']}/report",
+                               **report_upload(engagement["category"], passed=passed),
+                               headers=p.auth("agency", agency_id))
+
+
+async def evaluate(p: Platform, app_id: str, credit: str, agency_id: str, passed: bool = True) -> str:
+    engagement = await entrust(p, app_id, credit, agency_id)
+    ok(await accept(p, engagement["id"], agency_id))
+    ok(await submit_report(p, engagement, agency_id, passed))
     return str(engagement["id"])
 
 

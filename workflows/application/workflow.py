@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
+from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
@@ -31,14 +32,18 @@ with workflow.unsafe.imports_passed_through():
     )
     from shared.contracts.auth import Principal, Role
     from shared.contracts.events import Facts
+    from shared.contracts.listing import ListedUnit, ListingState
     from shared.temporal import (
         Activities,
         Errors,
         SearchAttributes,
         TaskQueues,
         application_workflow_id,
+        listing_workflow_id,
     )
+    from workflows.calendar import china_date
     from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
+    from workflows.listing.workflow import ListingWorkflow
 
 SYSTEM = Principal(role=Role.OPS, scope="system", name="workflow")
 
@@ -93,6 +98,21 @@ class ApplicationWorkflow:
                             case=self._case, transition=t, publication_id=n.publication_id
                         ),
                     )
+                # The listed unit lives on in its own workflow for years; this case is done.
+                await workflow.start_child_workflow(
+                    ListingWorkflow.run,
+                    ListingState(
+                        unit=ListedUnit(
+                            application_id=case.application_id, batch=case.batch,
+                            category=case.category, region=case.region, name=case.applicant_name,
+                            credit_code=case.credit_code, published_at=notice.published_at,
+                        ),
+                        year=china_date(notice.published_at).year,
+                    ),
+                    id=listing_workflow_id(case.application_id),
+                    task_queue=workflow.info().task_queue,
+                    parent_close_policy=ParentClosePolicy.ABANDON,
+                )
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._view()
 
@@ -152,6 +172,7 @@ class ApplicationWorkflow:
                     transition=t,
                     engagement_id=cmd.engagement_id,
                     agency_id=cmd.agency_id,
+                    independence=cmd.independence,
                 ),
             )
             self._engagement_id, self._agency_id = cmd.engagement_id, cmd.agency_id

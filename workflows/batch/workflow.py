@@ -21,6 +21,7 @@ with workflow.unsafe.imports_passed_through():
         PublicationRequest,
         PublishCommand,
     )
+    from shared.contracts.listing import ReReviewScheduleRequest
     from shared.regions import AUTHORITIES
     from shared.temporal import (
         Activities,
@@ -158,6 +159,20 @@ class BatchWorkflow:
                         for case in plan.cases[i : i + FAN_OUT]
                     )
                 )
+            # Every review cycle after publication a triennial review starts (a Schedule).
+            try:
+                await workflow.execute_activity(
+                    Activities.REVIEW_ENSURE_REREVIEW_SCHEDULE,
+                    ReReviewScheduleRequest(
+                        batch=self._start.code, rule_set=self._start.rule_set,
+                        published_at=plan.published_at,
+                    ),
+                    task_queue=self._queues.review,
+                    start_to_close_timeout=ACTIVITY_TIMEOUT,
+                    retry_policy=ACTIVITY_RETRY,
+                )
+            except ActivityError as err:
+                raise unwrap(err) from None
             self._plan = plan
             self._stage = "published"
             workflow.upsert_search_attributes([SearchAttributes.STAGE.value_set("published")])

@@ -1,0 +1,228 @@
+"""Listed units after publication: their workflow, removals, yearly reports, the triennial
+review and spot checks."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, Field, model_validator
+
+from shared.contracts.auth import Principal
+from shared.rules.model import Category
+
+
+class RemovalReason(StrEnum):
+    """The grounds the notice lists for a unit that no longer qualifies."""
+
+    CANCELLED_OR_SUSPENDED = "cancelled_or_suspended"  # 注销、停产等
+    ACCIDENT = "accident"  # 较大及以上安全、质量事故
+    POLLUTION_INCIDENT = "pollution_incident"  # Ⅲ级（较大）及以上突发环境事件
+    RECTIFICATION_UNFINISHED = "rectification_unfinished"  # 节能监察整改名单未完成整改
+    DISHONEST = "dishonest"  # 失信被执行人
+    SERIOUS_SUPERVISION_FINDING = "serious_supervision_finding"  # 监督检查发现严重问题
+    NO_LONGER_MEETS_REQUIREMENTS = "no_longer_meets_requirements"  # 不再符合评价要求
+
+
+REMOVAL_REASON_ZH = {
+    RemovalReason.CANCELLED_OR_SUSPENDED: "注销、停产或被吊销",
+    RemovalReason.ACCIDENT: "发生较大及以上生产安全和质量事故",
+    RemovalReason.POLLUTION_INCIDENT: "发生Ⅲ级（较大）及以上突发环境事件",
+    RemovalReason.RECTIFICATION_UNFINISHED: "列入工业节能监察整改名单且未按要求完成整改",
+    RemovalReason.DISHONEST: "列入失信被执行人名单",
+    RemovalReason.SERIOUS_SUPERVISION_FINDING: "在国务院及有关部委相关督查检查中发现严重问题",
+    RemovalReason.NO_LONGER_MEETS_REQUIREMENTS: "不再符合绿色制造评价要求",
+}
+
+
+class ListedUnit(BaseModel):
+    """A unit on a published list, as its workflow knows it."""
+
+    application_id: str
+    batch: str
+    category: Category
+    region: str
+    name: str
+    credit_code: str
+    published_at: datetime
+    legacy: bool = False
+
+
+class ListingState(BaseModel):
+    """ListingWorkflow input; carried over each continue-as-new (one run per year)."""
+
+    unit: ListedUnit
+    year: int = Field(description="the report year this run waits for")
+    reports: list[int] = Field(default_factory=list, description="years whose report came in")
+
+
+class Removal(BaseModel):
+    actor: Principal
+    reasons: list[RemovalReason] = Field(min_length=1)
+    note: str = ""
+    source: str = Field(default="ministry", description="ministry | rereview | spot_check")
+    reference: str = Field(default="", description="re-review or spot-check id")
+
+
+class RemovalRecord(BaseModel):
+    unit: ListedUnit
+    removal: Removal
+    at: datetime
+
+
+class UnitRemoved(BaseModel):
+    """Payload of `review.unit.removed`."""
+
+    application_id: str
+    batch: str
+    category: Category
+    name: str
+    credit_code: str
+    region: str
+    reasons: list[RemovalReason]
+    note: str = ""
+    source: str = "ministry"
+    removed_at: datetime
+
+
+class YearlyReportDue(BaseModel):
+    """Payload of `review.yearly_report.due` (the unit's yearly green development report)."""
+
+    application_id: str
+    name: str
+    credit_code: str
+    region: str
+    year: int
+    due: date
+
+
+class ListingView(BaseModel):
+    unit: ListedUnit
+    status: str
+    year: int
+    reports: list[int]
+    removal: Removal | None = None
+
+
+# ----------------------------------------------------------------------------- re-review
+
+
+class ReReviewStart(BaseModel):
+    """What the Schedule (or a simulation, the same way) starts a triennial review with."""
+
+    batch: str
+    response_days: int = 90
+    reminder_days: list[int] = Field(default_factory=lambda: [30, 7, 1])
+
+
+class ReReviewPlan(BaseModel):
+    review_id: str
+    batch: str
+    deadline: datetime
+    units: list[ListedUnit]
+
+
+class ReReviewOpen(BaseModel):
+    review_id: str
+    batch: str
+    opened_at: datetime
+    deadline: datetime
+
+
+class UnitCheck(BaseModel):
+    application_id: str
+    outcome: str = Field(pattern="^(retained|removed)$")
+    reasons: list[RemovalReason] = Field(default_factory=list)
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _reasons_for_removal(self) -> UnitCheck:
+        if self.outcome == "removed" and not self.reasons:
+            raise ValueError("a removal needs at least one reason")
+        return self
+
+
+class ReReviewReport(BaseModel):
+    """An authority's on-site check results for all its listed units of the batch."""
+
+    actor: Principal
+    results: list[UnitCheck] = Field(min_length=1)
+
+
+class ReReviewReportRecord(BaseModel):
+    review_id: str
+    batch: str
+    region: str
+    report: ReReviewReport
+    at: datetime
+
+
+class ReReviewReminder(BaseModel):
+    review_id: str
+    batch: str
+    regions: list[str]
+    deadline: datetime
+    days_left: int
+
+
+class ReReviewOutcome(BaseModel):
+    review_id: str
+    batch: str
+    retained: int
+    removed: int
+    regions_missing: list[str]
+    completed_at: datetime
+
+
+class ReReviewView(BaseModel):
+    review_id: str
+    batch: str
+    deadline: datetime | None
+    regions_pending: list[str]
+    regions_reported: list[str]
+    removed: list[str]
+    stage: str
+
+
+class ReReviewScheduleRequest(BaseModel):
+    batch: str
+    rule_set: str
+    published_at: datetime
+
+
+class LegacyImportResult(BaseModel):
+    imported: int
+    already_present: int
+    rejected: list[dict[str, object]] = Field(default_factory=list)
+    batches: list[str] = Field(default_factory=list)
+
+
+class ReReviewNotice(BaseModel):
+    """Payload of `review.rereview.requested` and `review.rereview.reminder` (to one authority)."""
+
+    review_id: str
+    batch: str
+    region: str
+    deadline: datetime
+    units: int
+    days_left: int | None = None
+
+
+class YearlyReportOut(BaseModel):
+    """Payload of `review.yearly_report.submitted`, and the API's view of a yearly report."""
+
+    application_id: str
+    year: int
+    url: str
+    summary: str = ""
+    submitted_at: datetime
+
+
+class SpotCheckDrawn(BaseModel):
+    """Payload of `review.spot_check.drawn`: the draw, so anyone can redo it."""
+
+    id: str
+    batch: str | None
+    seed: int
+    population: int
+    sample: list[str]

@@ -1,0 +1,1 @@
+"""AgencyBanWorkflow: a sanctioned agency's ban and its durable end."""

@@ -1,0 +1,74 @@
+"""AgencyBanWorkflow: a sanctioned agency's ban, from decision to lifting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from temporalio import workflow
+from temporalio.exceptions import ActivityError
+
+with workflow.unsafe.imports_passed_through():
+    from shared.contracts.agency import BanLift, BanRecorded, BanStart, BanView
+    from shared.temporal import Activities, TaskQueues
+    from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, unwrap
+
+
+@workflow.defn(name="AgencyBanWorkflow")
+class AgencyBanWorkflow:
+    """One ban, id `agency-ban:{agency_id}:{finding_id}`.
+
+    Records the ban (the agency's reports are refused from then on; its reports already
+    submitted in the batch are flagged for the ministry's review), sleeps on a durable timer
+    until `ends_at` (decision + the rule set's ban years, computed by the caller in calendar
+    years), then lifts it and announces `agency.ban.lifted`.
+    Queries: view. No updates or signals. Terminal state: lifted.
+    (No search attributes: the time-skipping test server does not register custom ones.)
+    """
+
+    @workflow.init
+    def __init__(self, start: BanStart) -> None:
+        self._start = start
+        self._status: Literal["recording", "banned", "lifted"] = "recording"
+        self._lifted_at: datetime | None = None
+        self._queues = TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
+
+    @workflow.run
+    async def run(self, start: BanStart) -> BanView:
+        try:
+            await workflow.execute_activity(
+                Activities.AGENCY_RECORD_BAN,
+                start,
+                result_type=BanRecorded,
+                task_queue=self._queues.agency,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+            self._status = "banned"
+            remaining = start.ends_at - workflow.now()
+            if remaining.total_seconds() > 0:
+                await workflow.sleep(remaining)
+            lifted_at = workflow.now()
+            await workflow.execute_activity(
+                Activities.AGENCY_LIFT_BAN,
+                BanLift(agency_id=start.agency_id, finding_id=start.finding_id,
+                        lifted_at=lifted_at),
+                task_queue=self._queues.agency,
+                start_to_close_timeout=ACTIVITY_TIMEOUT,
+                retry_policy=ACTIVITY_RETRY,
+            )
+        except ActivityError as err:
+            raise unwrap(err) from None
+        self._status, self._lifted_at = "lifted", lifted_at
+        return self.view()
+
+    @workflow.query
+    def view(self) -> BanView:
+        return BanView(
+            agency_id=self._start.agency_id,
+            finding_id=self._start.finding_id,
+            decided_at=self._start.decided_at,
+            ends_at=self._start.ends_at,
+            status=self._status,
+            lifted_at=self._lifted_at,
+        )

@@ -1,0 +1,79 @@
+"""The Schedule that starts a batch's triennial reviews, and the same start without it.
+
+The Schedule's action and a direct start (used where Schedules do not exist, such as the
+time-skipping test server, and by `greenlist simulate`) are built by one function, so both
+paths start the same workflow with the same input on the same queue.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleCalendarSpec,
+    SchedulePolicy,
+    ScheduleRange,
+    ScheduleSpec,
+    WorkflowHandle,
+)
+from temporalio.common import WorkflowIDReusePolicy
+
+from shared.contracts.listing import ReReviewStart, ReReviewView
+from shared.temporal import TaskQueues, rereview_schedule_id
+from workflows.calendar import china_date
+from workflows.rereview.workflow import ReReviewWorkflow
+
+# Reviews fall on the anniversary of publication, at 09:00 China time, every cycle; twenty
+# cycles (sixty years) is "for as long as the list exists" without an open-ended spec.
+CYCLES = 20
+HOUR = 9
+
+
+def rereview_action(start: ReReviewStart, queues: TaskQueues) -> ScheduleActionStartWorkflow:
+    return ScheduleActionStartWorkflow(
+        ReReviewWorkflow.run,
+        start,
+        id=rereview_schedule_id(start.batch),
+        task_queue=queues.workflows,
+    )
+
+
+def rereview_schedule(
+    start: ReReviewStart, published_at: datetime, cycle_years: int, queues: TaskQueues
+) -> Schedule:
+    day = china_date(published_at)
+    return Schedule(
+        action=rereview_action(start, queues),
+        spec=ScheduleSpec(
+            calendars=[
+                ScheduleCalendarSpec(
+                    year=[ScheduleRange(day.year + cycle_years, day.year + cycle_years * CYCLES, cycle_years)],
+                    month=[ScheduleRange(day.month)],
+                    day_of_month=[ScheduleRange(day.day)],
+                    hour=[ScheduleRange(HOUR)],
+                    minute=[ScheduleRange(0)],
+                    second=[ScheduleRange(0)],
+                    comment=f"triennial review of batch {start.batch}",
+                )
+            ],
+            time_zone_name="Asia/Shanghai",
+        ),
+        policy=SchedulePolicy(),
+    )
+
+
+async def start_rereview_now(
+    client: Client, start: ReReviewStart, queues: TaskQueues, at: datetime
+) -> WorkflowHandle[ReReviewWorkflow, ReReviewView]:
+    """Start the review exactly as the Schedule's action would at `at` (its run id suffix)."""
+    action = rereview_action(start, queues)
+    return await client.start_workflow(
+        ReReviewWorkflow.run,
+        start,
+        id=f"{action.id}-{at.strftime('%Y-%m-%dT%H:%M:%SZ')}",
+        task_queue=action.task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
