@@ -41,7 +41,7 @@ from shared.contracts.application import (
     SubmissionRecord,
     TransitionRecord,
 )
-from shared.contracts.batch import PackageRecord, PackageSubmitted, PackageUnit
+from shared.contracts.batch import BatchStart, PackageRecord, PackageSubmitted, PackageUnit
 from shared.contracts.events import Facts
 from shared.messaging.outbox import add_case_event, add_event
 from shared.rules.model import Category
@@ -87,9 +87,17 @@ async def list_batches(session: AsyncSession) -> Sequence[Batch]:
     return (await session.scalars(select(Batch).order_by(Batch.created_at, Batch.code))).all()
 
 
-async def add_batch(session: AsyncSession, *, code: str, rule_set: str, title: str) -> Batch:
+async def add_batch(
+    session: AsyncSession, *, code: str, rule_set: str, title: str, deadline: datetime | None
+) -> Batch:
+    """A batch, announced as `intake.batch.opened` (payload: `BatchStart`) with its commit."""
     batch = Batch(code=code, rule_set=rule_set, title=title)
     session.add(batch)
+    add_event(
+        session, Facts.BATCH_OPENED,
+        BatchStart(code=code, rule_set=rule_set, title=title, deadline=deadline),
+        key=f"batch:{code}:opened",
+    )
     return batch
 
 

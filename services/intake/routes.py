@@ -127,10 +127,12 @@ async def create_batch(
         raise ApiError(422, "Invalid", str(err), message_zh=f"规则集“{body.rule_set}”不存在或无效",
                        field="rule_set") from err
     batch = await repository.add_batch(
-        session, code=body.code, rule_set=body.rule_set, title=body.title or rule_set.title_en
+        session, code=body.code, rule_set=body.rule_set, title=body.title or rule_set.title_en,
+        deadline=rule_set.submission_deadline,
     )
     try:
         await session.commit()
+        runtime.events_committed()
     except IntegrityError as err:
         raise ApiError(409, "Duplicate", f"batch {body.code} exists already",
                        message_zh=f"批次{body.code}已存在", field="code") from err

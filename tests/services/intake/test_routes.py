@@ -22,6 +22,10 @@ async def test_rule_sets_authorities_and_batches_are_listed(platform: Platform) 
     assert (await p.intake.get("/api/v1/rule-sets/1999-1")).status_code == 404
 
     batch = await new_batch(p)
+    opened = await p.events.wait_for(lambda m: m["routing_key"] == "intake.batch.opened"
+                                     and m["body"]["payload"]["code"] == batch)
+    assert opened[0]["body"]["payload"]["rule_set"] == "2020-5"
+    assert opened[0]["body"]["payload"]["deadline"] == "2020-06-01T00:00:00+08:00"
     listed = ok(await p.intake.get("/api/v1/batches", headers=p.auth("applicant", p.credit_code())))
     mine = [b for b in listed if b["code"] == batch]
     assert mine and mine[0]["deadline"] == "2020-06-01T00:00:00+08:00"
