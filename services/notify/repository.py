@@ -77,6 +77,7 @@ async def add_notification(
     )
     session.add(notification)
     if address:
+        await session.flush()  # the email's foreign key needs the notification row first
         session.add(
             Email(
                 id=str(uuid.uuid5(_NAMESPACE, f"{nid}|{address.lower()}")),
