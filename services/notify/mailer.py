@@ -53,6 +53,8 @@ class SmtpMailer:
 
 def compose(email: Email, notification: Notification, *, sender: str) -> EmailMessage:
     message = EmailMessage()
+    # set_content first: it replaces every Content-* header (Content-Language included).
+    message.set_content(notification.body, charset="utf-8")
     message["From"] = sender
     message["To"] = email.address
     message["Subject"] = notification.subject
@@ -61,7 +63,6 @@ def compose(email: Email, notification: Notification, *, sender: str) -> EmailMe
     message["Content-Language"] = "zh-CN" if notification.language == "zh" else "en"
     message["X-Greenlist-Event"] = notification.event_id
     message["X-Greenlist-Fact"] = notification.routing_key
-    message.set_content(notification.body, charset="utf-8")
     return message
 
 
