@@ -213,3 +213,50 @@ async def test_crash_after_sending_before_ack_sends_once(isolated: Settings, tmp
         assert len(found) == 1 and found[0][1:] == ("sent", 1)
         mail = sink.of_event(env.id)[0]
         assert mail["To"] == PROVINCE_MAIL and mail["Message-ID"] == f"<{found[0][0]}@notify.greenlist>"
+
+
+async def test_crash_inside_the_smtp_exchange_resends_with_the_same_message_id(
+    isolated: Settings, tmp_path: Path
+) -> None:
+    """The one window SMTP leaves open: the server has the message but notify dies before it
+    hears "250" and marks the row sent. The email is sent again, with the same Message-ID (by
+    which mail systems and readers drop the copy); the in-app notification stays single."""
+    settings = isolated
+    log = tmp_path / "notify.log"
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    ministry = {"Authorization": f"Bearer {mint(Principal(role=Role.MINISTRY), settings.token_secret)}"}
+    env = envelope(Facts.REREVIEW_REQUESTED)
+
+    with smtp_server() as sink:
+        first = spawn_notify(settings, port, settings.amqp_url, sink.port, log)
+        # Kill notify from inside the SMTP server, before it answers the DATA command.
+        sink.on_message = lambda m: (os.kill(first.pid, signal.SIGKILL)
+                                     if m["X-Greenlist-Event"] == env.id else None)
+        try:
+            await wait_ready(url, first)
+            async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+                r = await http.put(f"/api/v1/contacts/province/{REGION}",
+                                   json={"email": PROVINCE_MAIL, "language": "en"}, headers=ministry)
+                assert r.status_code == 200, r.text
+            await publish(settings, env)
+            first.wait(timeout=20)
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait()
+            sink.on_message = None
+        assert len(sink.of_event(env.id)) == 1
+        assert [r[1] for r in await rows(settings, env.id)] == ["pending"]
+
+        second = spawn_notify(settings, port, settings.amqp_url, sink.port, log)
+        try:
+            await wait_ready(url, second)
+            copies = await sink.wait_for(lambda m: m["X-Greenlist-Event"] == env.id, count=2)
+            await asyncio.sleep(1.0)
+        finally:
+            stop(second)
+        assert len(sink.of_event(env.id)) == 2
+        assert copies[0]["Message-ID"] == copies[1]["Message-ID"]
+        found = await rows(settings, env.id)
+        assert len(found) == 1 and found[0][1] == "sent"
