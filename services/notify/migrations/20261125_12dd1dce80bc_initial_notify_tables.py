@@ -41,10 +41,12 @@ def upgrade() -> None:
     sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('read_at', shared.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
-    sa.UniqueConstraint('event_id', 'recipient_role', 'recipient_scope', name='uq_notifications_event_recipient')
+    sa.UniqueConstraint('event_id', 'recipient_role', 'recipient_scope',
+                        name='uq_notifications_event_recipient')
     )
     with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.create_index('ix_notifications_inbox', ['recipient_role', 'recipient_scope', 'created_at'], unique=False)
+        batch_op.create_index('ix_notifications_inbox',
+                              ['recipient_role', 'recipient_scope', 'created_at'], unique=False)
 
     op.create_table('emails',
     sa.Column('id', sa.String(length=64), nullable=False),
@@ -57,7 +59,8 @@ def upgrade() -> None:
     sa.Column('last_error', sa.Text(), nullable=False),
     sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['notification_id'], ['notifications.id'], name=op.f('fk_emails_notification_id_notifications')),
+    sa.ForeignKeyConstraint(['notification_id'], ['notifications.id'],
+                            name=op.f('fk_emails_notification_id_notifications')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_emails')),
     sa.UniqueConstraint('notification_id', 'address', name='uq_emails_notification_address')
     )

@@ -6,7 +6,12 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from shared.contracts.application import ApplicationCase, ApplicationStageChanged, Stage, StageTransition
+from shared.contracts.application import (
+    ApplicationCase,
+    ApplicationStageChanged,
+    Stage,
+    StageTransition,
+)
 from shared.contracts.auth import Principal, Role
 from shared.contracts.batch import ListedUnitsPublished
 from shared.contracts.events import EventEnvelope, Facts
