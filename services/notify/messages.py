@@ -21,7 +21,14 @@ from shared.contracts.application import ApplicationStageChanged
 from shared.contracts.auth import Principal, Role
 from shared.contracts.batch import ListedUnitsPublished
 from shared.contracts.events import Facts
-from shared.contracts.notices import BatchReminderDue, RereviewRequested, UnitRemoved
+from shared.contracts.listing import (
+    REMOVAL_REASON_ZH,
+    RemovalReason,
+    ReReviewNotice,
+    UnitRemoved,
+    YearlyReportDue,
+)
+from shared.contracts.notices import BatchReminderDue
 from shared.regions import AUTHORITIES
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -73,7 +80,9 @@ ROUTES: dict[str, Route] = {
     Facts.LIST_PUBLISHED: Route("list_published", ListedUnitsPublished, (M,)),
     Facts.BATCH_REMINDER_DUE: Route("reminder", BatchReminderDue, (P,)),
     Facts.UNIT_REMOVED: Route("removed", UnitRemoved, (A, P)),
-    Facts.REREVIEW_REQUESTED: Route("rereview", RereviewRequested, (P,)),
+    Facts.REREVIEW_REQUESTED: Route("rereview", ReReviewNotice, (P,)),
+    Facts.REREVIEW_REMINDER_DUE: Route("rereview_reminder", ReReviewNotice, (P,)),
+    Facts.YEARLY_REPORT_DUE: Route("yearly_report_due", YearlyReportDue, (A,)),
 }
 
 
@@ -85,9 +94,9 @@ def parties(payload: BaseModel) -> dict[Audience, str | None]:
         agency = payload.details.get("agency_id")
     elif isinstance(payload, EngagementNotice):
         applicant, agency = payload.applicant_credit_code, payload.agency_id
-    elif isinstance(payload, UnitRemoved):
+    elif isinstance(payload, UnitRemoved | YearlyReportDue):
         applicant, region = payload.credit_code, payload.region
-    elif isinstance(payload, BatchReminderDue | RereviewRequested):
+    elif isinstance(payload, BatchReminderDue | ReReviewNotice):
         region = payload.region
     return {
         Audience.APPLICANT: applicant,
@@ -136,19 +145,18 @@ CATEGORY_NAMES = {
     "green_supply_chain": ("绿色供应链管理企业", "green supply-chain management enterprise"),
 }
 
-REASON_NAMES = {
-    "cancelled_or_suspended": ("企业被注销或停产", "cancelled or suspended"),
-    "accident": ("发生较大及以上安全、质量事故", "major safety or quality accident"),
-    "pollution_incident": ("发生较大及以上突发环境事件",
-                           "environmental pollution incident (level III or above)"),
-    "rectification_unfinished": ("列入工业节能监察整改名单且未完成整改",
-                                 "on the energy-conservation rectification list, not rectified"),
-    "dishonest_list": ("被列入失信被执行人名单",
-                       "listed as a dishonest person subject to enforcement"),
-    "supervision_finding": ("国务院及有关部委监督检查中发现严重问题",
-                            "serious problem found in State Council or ministry supervision"),
-    "noncompliance": ("不再符合绿色制造名单要求", "no longer meets the list's requirements"),
+_REASON_EN = {
+    RemovalReason.CANCELLED_OR_SUSPENDED: "cancelled, suspended or licence revoked",
+    RemovalReason.ACCIDENT: "major production-safety or quality accident",
+    RemovalReason.POLLUTION_INCIDENT: "environmental pollution incident of level III or above",
+    RemovalReason.RECTIFICATION_UNFINISHED:
+        "on the energy-conservation rectification list, rectification not completed",
+    RemovalReason.DISHONEST: "listed as a dishonest person subject to enforcement",
+    RemovalReason.SERIOUS_SUPERVISION_FINDING:
+        "serious problem found in State Council or ministry supervision",
+    RemovalReason.NO_LONGER_MEETS_REQUIREMENTS: "no longer meets the evaluation requirements",
 }
+REASON_NAMES = {r.value: (REMOVAL_REASON_ZH[r], _REASON_EN[r]) for r in RemovalReason}
 
 
 def _label(table: dict[str, tuple[str, str]]) -> Any:

@@ -15,7 +15,8 @@ from shared.contracts.application import (
 from shared.contracts.auth import Principal, Role
 from shared.contracts.batch import ListedUnitsPublished
 from shared.contracts.events import EventEnvelope, Facts
-from shared.contracts.notices import BatchReminderDue, RemovalReason, RereviewRequested, UnitRemoved
+from shared.contracts.listing import RemovalReason, ReReviewNotice, UnitRemoved, YearlyReportDue
+from shared.contracts.notices import BatchReminderDue
 from shared.rules.model import Category
 
 CREDIT = "91350100M000100Y43"
@@ -67,12 +68,16 @@ def payload_for(fact: str) -> dict[str, Any]:
         return BatchReminderDue(batch="2020-5", region=REGION, deadline=DEADLINE,
                                 offset=7).model_dump(mode="json")
     if fact == Facts.UNIT_REMOVED:
-        return UnitRemoved(application_id="app-1", batch="2017-1", credit_code=CREDIT, region=REGION,
-                           name="福建示例有限公司",
-                           reasons=[RemovalReason.POLLUTION_INCIDENT, RemovalReason.DISHONEST_LIST],
+        return UnitRemoved(application_id="app-1", batch="2017-1", category=Category.GREEN_FACTORY,
+                           credit_code=CREDIT, region=REGION, name="福建示例有限公司", removed_at=AT,
+                           reasons=[RemovalReason.POLLUTION_INCIDENT, RemovalReason.DISHONEST],
                            ).model_dump(mode="json")
-    if fact == Facts.REREVIEW_REQUESTED:
-        return RereviewRequested(batch="2017-1", region=REGION, deadline=DEADLINE).model_dump(mode="json")
+    if fact in (Facts.REREVIEW_REQUESTED, Facts.REREVIEW_REMINDER_DUE):
+        return ReReviewNotice(review_id="rr-2017-1-2020", batch="2017-1", region=REGION, deadline=DEADLINE,
+                              units=12, days_left=7 if "reminder" in fact else None).model_dump(mode="json")
+    if fact == Facts.YEARLY_REPORT_DUE:
+        return YearlyReportDue(application_id="app-1", name="福建示例有限公司", credit_code=CREDIT,
+                               region=REGION, year=2021, due=DEADLINE.date()).model_dump(mode="json")
     raise KeyError(fact)
 
 

@@ -25,6 +25,8 @@ EXPECTED = {
     Facts.BATCH_REMINDER_DUE: [("province", REGION)],
     Facts.UNIT_REMOVED: [("applicant", CREDIT), ("province", REGION)],
     Facts.REREVIEW_REQUESTED: [("province", REGION)],
+    Facts.REREVIEW_REMINDER_DUE: [("province", REGION)],
+    Facts.YEARLY_REPORT_DUE: [("applicant", CREDIT)],
 }
 
 

@@ -127,7 +127,7 @@ async def test_handler_run_twice_for_one_envelope_acts_once(platform: Platform, 
     await asyncio.sleep(1.0)
     assert len(smtp.of_event(env.id)) == 1
     assert mails[0]["Subject"].startswith("【绿色制造名单】移出名单通知")
-    assert "发生较大及以上突发环境事件" in mails[0].get_content()
+    assert "发生Ⅲ级（较大）及以上突发环境事件" in mails[0].get_content()
     # The applicant has no contact: it is told in the app only.
     inbox = ok(await p.notify.get("/api/v1/inbox", headers=p.auth("applicant", CREDIT)))
     assert any(n["event_id"] == env.id and n["language"] == "zh" for n in inbox)
