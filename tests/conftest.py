@@ -23,13 +23,14 @@ from shared.config import SERVICES, Settings
 from shared.messaging.topology import Topology
 from shared.temporal import SearchAttributes
 from shared.timeskip import start_time_skipping
+from tests.helpers.smtp import SmtpSink, smtp_server
 
 BIN = Path(sys.executable).parent
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 TEST_AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
-CONSUMER_NAMES = ("intake.stages", "review.read-model")
+CONSUMER_NAMES = ("intake.stages", "review.read-model", "notify.messages")
 
 
 def new_run_id() -> str:
@@ -46,6 +47,8 @@ def make_settings(run_id: str, temporal_address: str, tmp: Path, **overrides: ob
         temporal_address=temporal_address,
         var_dir=tmp,
         outbox_poll_seconds=0.2,
+        email_poll_seconds=0.2,
+        email_retry_base_seconds=0.5,
     )
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -104,8 +107,18 @@ def run_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-async def settings(dev_env: WorkflowEnvironment, run_tmp: Path) -> AsyncIterator[Settings]:
-    s = make_settings(new_run_id(), dev_env.client.service_client.config.target_host, run_tmp)
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on a free port; the platform's notify service sends here."""
+    with smtp_server() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="session")
+async def settings(
+    dev_env: WorkflowEnvironment, run_tmp: Path, smtp: SmtpSink
+) -> AsyncIterator[Settings]:
+    s = make_settings(new_run_id(), dev_env.client.service_client.config.target_host, run_tmp,
+                      smtp_port=smtp.port)
     try:
         yield s
     finally:
