@@ -266,7 +266,10 @@ async def record_removal(session: AsyncSession, *, record: RemovalRecord) -> Non
 
 
 def yearly_report_due_event(session: AsyncSession, *, due: YearlyReportDue) -> None:
-    add_event(session, Facts.YEARLY_REPORT_DUE, due, key=f"yearly-report-due:{due.application_id}:{due.year}")
+    add_event(
+        session, Facts.YEARLY_REPORT_DUE, due, key=f"yearly-report-due:{due.application_id}:{due.year}",
+        occurred_at=due.reminded_at,
+    )
 
 
 async def add_yearly_report(
@@ -321,6 +324,7 @@ async def open_rereview(session: AsyncSession, *, request: ReReviewOpen) -> ReRe
                 ReReviewNotice(review_id=request.review_id, batch=request.batch, region=region,
                                deadline=request.deadline, units=count),
                 key=f"rereview:{request.review_id}:{region}:requested",
+                occurred_at=request.opened_at,
             )
     return ReReviewPlan(
         review_id=request.review_id, batch=request.batch, deadline=request.deadline,
@@ -339,6 +343,7 @@ async def remind_rereview(session: AsyncSession, *, reminder: ReReviewReminder) 
             ReReviewNotice(review_id=reminder.review_id, batch=reminder.batch, region=region,
                            deadline=reminder.deadline, units=request.units, days_left=reminder.days_left),
             key=f"rereview:{reminder.review_id}:{region}:remind:{reminder.days_left}",
+            occurred_at=reminder.at,
         )
 
 

@@ -65,7 +65,7 @@ class ListingWorkflow:
                     YearlyReportDue(
                         application_id=unit.application_id, name=unit.name,
                         credit_code=unit.credit_code, region=unit.region, year=state.year,
-                        due=due.astimezone(CHINA).date(),
+                        due=due.astimezone(CHINA).date(), reminded_at=workflow.now(),
                     ),
                 )
             if self._pending is None:
