@@ -215,10 +215,10 @@ async def submit_yearly_report(
         raise not_found(f"listed unit {application_id}")
     if unit.status == "removed":
         raise ApiError(409, "WrongStage", f"{unit.name} is no longer on the list")
-    report = await repository.add_yearly_report(
-        session, application_id=application_id, year=body.year, url=body.url, summary=body.summary
-    )
     try:
+        report = await repository.add_yearly_report(
+            session, application_id=application_id, year=body.year, url=body.url, summary=body.summary
+        )
         await session.commit()
     except IntegrityError as err:
         raise ApiError(409, "Duplicate", f"the report for {body.year} is in already", field="year") from err
