@@ -33,7 +33,7 @@ def up(
     ] = False,
 ) -> None:
     """Start the platform: embedded Temporal (unless TEMPORAL_ADDRESS is set), the workflows
-    worker and the intake, agency and review services. Ctrl-C stops every process."""
+    worker and the intake, agency, review and notify services. Ctrl-C stops every process."""
     from cli.supervisor import run_platform
 
     raise typer.Exit(run_platform(Settings(), embed_temporal=not no_temporal))
@@ -77,7 +77,7 @@ def migrate(
 
 @app.command("make-migration")
 def make_migration(
-    service: Annotated[str, typer.Argument(help="intake | agency | review")],
+    service: Annotated[str, typer.Argument(help="intake | agency | review | notify")],
     message: Annotated[str, typer.Option("-m", help="what the revision does")],
 ) -> None:
     """Autogenerate a migration for a service from its models (developers)."""

@@ -12,8 +12,8 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ServiceName = Literal["intake", "agency", "review"]
-SERVICES: tuple[ServiceName, ...] = ("intake", "agency", "review")
+ServiceName = Literal["intake", "agency", "review", "notify"]
+SERVICES: tuple[ServiceName, ...] = ("intake", "agency", "review", "notify")
 
 DEV_SECRET = "greenlist-dev-secret-change-me-in-production"
 
@@ -51,6 +51,7 @@ class Settings(BaseSettings):
     intake_port: int = 8001
     agency_port: int = 8002
     review_port: int = 8003
+    notify_port: int = 8004
     outbox_relay_enabled: bool = Field(
         default=True, description="run the outbox relay in this process"
     )
@@ -65,6 +66,13 @@ class Settings(BaseSettings):
     )
     attachment_max_bytes: int = Field(
         default=20 * 1024 * 1024, gt=0, description="largest attachment accepted, in bytes"
+    )
+    smtp_timeout_seconds: float = 30.0
+    email_poll_seconds: float = Field(
+        default=2.0, description="how often the notify sender looks for due emails without a wake"
+    )
+    email_retry_base_seconds: float = Field(
+        default=5.0, description="first retry delay of a failed email; doubles up to an hour"
     )
 
     @field_validator("database_url")
@@ -86,9 +94,12 @@ class Settings(BaseSettings):
         return self.temporal_address or f"127.0.0.1:{self.temporal_port}"
 
     def port_of(self, service: ServiceName) -> int:
-        return {"intake": self.intake_port, "agency": self.agency_port, "review": self.review_port}[
-            service
-        ]
+        return {
+            "intake": self.intake_port,
+            "agency": self.agency_port,
+            "review": self.review_port,
+            "notify": self.notify_port,
+        }[service]
 
     def service_url(self, service: ServiceName) -> str:
         return f"http://{self.host}:{self.port_of(service)}"

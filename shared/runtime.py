@@ -8,7 +8,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractRobustChannel, AbstractRobustConnection
@@ -33,14 +33,35 @@ class UnreachableError(RuntimeError):
     """A dependency the service cannot start without is not there; the message says how to fix."""
 
 
+class BackgroundLoop(Protocol):
+    """A loop the process runs beside its routes (like the outbox relay): `run` until
+    cancelled; `wake` asks for a round now (called after every commit of a consumer or
+    activity that announced work)."""
+
+    async def run(self) -> None: ...
+
+    def wake(self) -> None: ...
+
+
+def _no_activities(_: ServiceRuntime) -> Sequence[Callable[..., Any]]:
+    return ()
+
+
+def _no_loops(_: ServiceRuntime) -> Sequence[BackgroundLoop]:
+    return ()
+
+
 @dataclass
 class ServiceParts:
-    """What a service contributes to its process; built by the service's `app.py`."""
+    """What a service contributes to its process; built by the service's `app.py`.
+
+    A service without activities runs no Temporal worker (it still has a client)."""
 
     name: ServiceName
     metadata: MetaData
-    activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]]
+    activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]] = _no_activities
     consumers: Sequence[Consumer] = ()
+    background: Callable[[ServiceRuntime], Sequence[BackgroundLoop]] = _no_loops
 
 
 @dataclass
@@ -59,10 +80,14 @@ class ServiceRuntime:
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     runners: list[ConsumerRunner] = field(default_factory=list)
     worker: Worker | None = None
+    loops: list[BackgroundLoop] = field(default_factory=list)
 
     def events_committed(self) -> None:
-        """Call after a commit that wrote outbox rows: the relay publishes without waiting."""
+        """Call after a commit that wrote outbox rows (or other work for a background loop):
+        the relay and the service's loops start a round without waiting for their poll."""
         self.relay.wake()
+        for loop in self.loops:
+            loop.wake()
 
     async def readiness(self) -> dict[str, str]:
         checks: dict[str, str] = {}
@@ -143,19 +168,27 @@ async def service_runtime(
     try:
         if settings.outbox_relay_enabled:
             runtime.tasks.append(asyncio.create_task(relay.run(), name=f"{parts.name}-outbox"))
+        runtime.loops.extend(parts.background(runtime))
+        for i, loop in enumerate(runtime.loops):
+            runtime.tasks.append(asyncio.create_task(loop.run(), name=f"{parts.name}-loop-{i}"))
         for consumer in parts.consumers:
             consumer_channel = await connection.channel()
-            runner = ConsumerRunner(consumer, sessions, topology, on_committed=relay.wake)
+            runner = ConsumerRunner(
+                consumer, sessions, topology, on_committed=runtime.events_committed
+            )
             await runner.start(consumer_channel)
             runtime.runners.append(runner)
-        runtime.worker = Worker(
-            temporal,
-            task_queue=getattr(runtime.queues, parts.name),
-            activities=list(parts.activities(runtime)),
-        )
-        runtime.tasks.append(asyncio.create_task(runtime.worker.run(), name=f"{parts.name}-activities"))
-        log.info("%s: activity worker on %s, %d consumer(s)", parts.name, runtime.worker.task_queue,
-                 len(runtime.runners))
+        activities = list(parts.activities(runtime))
+        if activities:
+            runtime.worker = Worker(
+                temporal, task_queue=getattr(runtime.queues, parts.name), activities=activities
+            )
+            runtime.tasks.append(
+                asyncio.create_task(runtime.worker.run(), name=f"{parts.name}-activities")
+            )
+        log.info("%s: activity worker on %s, %d consumer(s), %d loop(s)", parts.name,
+                 runtime.worker.task_queue if runtime.worker else "(none)", len(runtime.runners),
+                 len(runtime.loops))
         yield runtime
     finally:
         for runner in runtime.runners:

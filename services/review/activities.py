@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.client import Client, ScheduleAlreadyRunningError
+from temporalio.client import Client
 
 from services.review import repository
 from shared.contracts.application import ListingRecord, TransitionRecord
@@ -22,14 +21,12 @@ from shared.contracts.listing import (
     ReReviewReminder,
     ReReviewReportRecord,
     ReReviewScheduleRequest,
-    ReReviewStart,
     YearlyReportDue,
 )
 from shared.rules import load_rule_set
-from shared.temporal import Activities, TaskQueues, rereview_schedule_id
-from workflows.rereview.schedule import rereview_schedule
+from shared.temporal import Activities, TaskQueues
+from workflows.rereview.schedule import ensure_rereview_schedule
 
-log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -47,6 +44,15 @@ class ReviewActivities:
         self._temporal = temporal
         self._queues = queues
         self._rule_set_dirs = list(rule_set_dirs)
+
+    def methods(self) -> list[object]:
+        """Every activity of the review service, bound to these dependencies."""
+        return [
+            self.record_decision, self.prepare_publication, self.record_listing,
+            self.record_removal, self.remind_yearly_report, self.open_rereview,
+            self.remind_rereview, self.record_rereview_report, self.complete_rereview,
+            self.ensure_rereview_schedule,
+        ]
 
     async def _in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async with self._sessions() as session, session.begin():
@@ -96,14 +102,7 @@ class ReviewActivities:
     @activity.defn(name=Activities.REVIEW_ENSURE_REREVIEW_SCHEDULE)
     async def ensure_rereview_schedule(self, request: ReReviewScheduleRequest) -> str:
         """Create the batch's triennial-review Schedule; an existing one is left as it is."""
-        rules = load_rule_set(request.rule_set, self._rule_set_dirs)
-        schedule = rereview_schedule(
-            ReReviewStart(batch=request.batch), request.published_at, rules.review_cycle_years,
-            self._queues,
+        cycle = load_rule_set(request.rule_set, self._rule_set_dirs).review_cycle_years
+        return await ensure_rereview_schedule(
+            self._temporal, self._queues, request.batch, request.published_at, cycle
         )
-        schedule_id = rereview_schedule_id(request.batch)
-        try:
-            await self._temporal.create_schedule(schedule_id, schedule)
-        except ScheduleAlreadyRunningError:
-            log.info("schedule %s exists already", schedule_id)
-        return schedule_id

@@ -14,15 +14,10 @@ from shared.runtime import ServiceParts, ServiceRuntime
 
 
 def _activities(runtime: ServiceRuntime) -> list[object]:
-    acts = ReviewActivities(
+    return ReviewActivities(
         runtime.sessions, runtime.events_committed, runtime.temporal, runtime.queues,
         runtime.settings.rule_set_dirs,
-    )
-    return [
-        acts.record_decision, acts.prepare_publication, acts.record_listing, acts.record_removal,
-        acts.remind_yearly_report, acts.open_rereview, acts.remind_rereview,
-        acts.record_rereview_report, acts.complete_rereview, acts.ensure_rereview_schedule,
-    ]
+    ).methods()
 
 
 PARTS = ServiceParts(name="review", metadata=Base.metadata, activities=_activities, consumers=CONSUMERS)

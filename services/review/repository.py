@@ -9,7 +9,20 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.review.models import CaseHistory, CaseStage, Decision, ListedUnit, Publication
+from services.review.legacy import LegacyRow
+from services.review.models import (
+    CaseHistory,
+    CaseStage,
+    Decision,
+    ListedUnit,
+    ListingFinding,
+    ListingSpotCheck,
+    Publication,
+    ReReview,
+    ReReviewRequest,
+    ReReviewResult,
+    YearlyReport,
+)
 from shared.contracts.application import (
     ApplicationCase,
     ApplicationStageChanged,
@@ -19,7 +32,23 @@ from shared.contracts.application import (
 )
 from shared.contracts.batch import ListedUnitsPublished, PublicationPlan, PublicationRequest
 from shared.contracts.events import EventEnvelope, Facts
+from shared.contracts.listing import ListedUnit as ListedUnitRef
+from shared.contracts.listing import (
+    LegacyImportResult,
+    RemovalRecord,
+    ReReviewNotice,
+    ReReviewOpen,
+    ReReviewOutcome,
+    ReReviewPlan,
+    ReReviewReminder,
+    ReReviewReportRecord,
+    SpotCheckDrawn,
+    UnitRemoved,
+    YearlyReportDue,
+    YearlyReportOut,
+)
 from shared.messaging.outbox import add_case_event, add_event
+from shared.rules.model import Category
 
 # ------------------------------------------------------------------ read model (events only)
 
@@ -237,7 +266,10 @@ async def record_removal(session: AsyncSession, *, record: RemovalRecord) -> Non
 
 
 def yearly_report_due_event(session: AsyncSession, *, due: YearlyReportDue) -> None:
-    add_event(session, Facts.YEARLY_REPORT_DUE, due, key=f"yearly-report-due:{due.application_id}:{due.year}")
+    add_event(
+        session, Facts.YEARLY_REPORT_DUE, due, key=f"yearly-report-due:{due.application_id}:{due.year}",
+        occurred_at=due.reminded_at,
+    )
 
 
 async def add_yearly_report(
@@ -292,6 +324,7 @@ async def open_rereview(session: AsyncSession, *, request: ReReviewOpen) -> ReRe
                 ReReviewNotice(review_id=request.review_id, batch=request.batch, region=region,
                                deadline=request.deadline, units=count),
                 key=f"rereview:{request.review_id}:{region}:requested",
+                occurred_at=request.opened_at,
             )
     return ReReviewPlan(
         review_id=request.review_id, batch=request.batch, deadline=request.deadline,
@@ -310,6 +343,7 @@ async def remind_rereview(session: AsyncSession, *, reminder: ReReviewReminder) 
             ReReviewNotice(review_id=reminder.review_id, batch=reminder.batch, region=region,
                            deadline=reminder.deadline, units=request.units, days_left=reminder.days_left),
             key=f"rereview:{reminder.review_id}:{region}:remind:{reminder.days_left}",
+            occurred_at=reminder.at,
         )
 
 
@@ -393,3 +427,41 @@ async def add_finding(
     session.add(row)
     await session.flush()
     return row
+
+
+async def import_legacy_units(session: AsyncSession, *, rows: list[LegacyRow]) -> tuple[list[ListedUnit], int]:
+    """Insert the units not yet known; return them and how many were already there."""
+    known = set(
+        (await session.scalars(
+            select(ListedUnit.application_id).where(ListedUnit.application_id.in_([r.application_id for r in rows]))
+        )).all()
+    ) if rows else set()
+    added: list[ListedUnit] = []
+    for row in rows:
+        if row.application_id in known:
+            continue
+        publication_id = f"legacy:{row.batch}"
+        if await session.get(Publication, publication_id) is None:
+            session.add(Publication(id=publication_id, batch=row.batch, published_at=row.published_at,
+                                    actor="legacy-import", count=0))
+            await session.flush()
+        unit = ListedUnit(
+            application_id=row.application_id, publication_id=publication_id, batch=row.batch,
+            category=row.category.value, region=row.region, name=row.name, credit_code=row.credit_code,
+            status="listed", published_at=row.published_at, legacy=True,
+        )
+        session.add(unit)
+        added.append(unit)
+    if added:
+        add_event(
+            session, Facts.UNITS_IMPORTED,
+            LegacyImportResult(imported=len(added), already_present=len(known),
+                               batches=sorted({u.batch for u in added})),
+        )
+    return added, len(known)
+
+
+async def units_by_ids(session: AsyncSession, *, application_ids: list[str]) -> Sequence[ListedUnit]:
+    if not application_ids:
+        return []
+    return (await session.scalars(select(ListedUnit).where(ListedUnit.application_id.in_(application_ids)))).all()

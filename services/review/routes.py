@@ -2,30 +2,68 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from temporalio.client import WorkflowExecutionStatus
+from fastapi import APIRouter, File, Form, Query, UploadFile
+from sqlalchemy.exc import IntegrityError
+from temporalio.client import ScheduleActionStartWorkflow, ScheduleHandle, WorkflowExecutionStatus
 from temporalio.service import RPCError
 
 from services.review import repository
-from services.review.deps import MinistryDep, RuntimeDep, SessionDep, StaffDep
+from services.review.deps import (
+    ApplicantDep,
+    MinistryDep,
+    PrincipalDep,
+    ProvinceDep,
+    RuntimeDep,
+    SessionDep,
+    StaffDep,
+)
+from services.review.legacy import CsvShapeError, parse_legacy_csv
+from services.review.models import ListedUnit, YearlyReport
 from services.review.schemas import (
     CaseStageOut,
     DecisionIn,
+    FindingIn,
+    FindingOut,
     HistoryItemOut,
     ListedUnitOut,
     OpsCaseOut,
     PendingActivityOut,
     PublicList,
+    RemovalIn,
+    ReReviewOut,
+    ReReviewReportIn,
+    ScheduleOut,
+    SpotCheckIn,
+    SpotCheckOut,
+    YearlyReportIn,
 )
 from shared.contracts.application import DecisionCommand, Stage
 from shared.contracts.batch import BatchView, PublishCommand
-from shared.http import not_found
+from shared.contracts.listing import (
+    LegacyImportResult,
+    ListingView,
+    Removal,
+    ReReviewReport,
+    ReReviewView,
+    YearlyReportOut,
+)
+from shared.http import ApiError, not_found
+from shared.rules import RuleSetError, available_rule_sets, load_rule_set
 from shared.rules.model import Category
-from shared.temporal import application_workflow_id, batch_workflow_id
+from shared.temporal import (
+    application_workflow_id,
+    batch_workflow_id,
+    listing_workflow_id,
+    rereview_schedule_id,
+)
 from workflows.application.workflow import ApplicationWorkflow
 from workflows.batch.workflow import BatchWorkflow
+from workflows.listing.workflow import ListingWorkflow
+from workflows.rereview.schedule import ensure_rereview_schedule, start_listings
+from workflows.rereview.workflow import ReReviewWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
 
@@ -83,7 +121,8 @@ async def public_list(
         session, batch=batch, category=category.value if category else None, region=region, q=q,
         limit=limit, offset=offset,
     )
-    return PublicList(total=total, items=[ListedUnitOut.model_validate(r, from_attributes=True) for r in rows])
+    reports = await repository.latest_reports(session, application_ids=[r.application_id for r in rows])
+    return PublicList(total=total, items=[_unit_out(r, reports.get(r.application_id)) for r in rows])
 
 
 @router.get("/ops/applications/{application_id}", response_model=OpsCaseOut)
@@ -131,4 +170,201 @@ async def ops_case(
             f"read model at step {out.read_model.seq}, workflow at step {out.live.seq}: "
             "events are still on their way (check the outbox relays and the consumers' queues)"
         )
+    return out
+
+
+# ----------------------------------------------------------------------------- listed units
+
+
+def _unit_out(unit: ListedUnit, report: YearlyReport | None = None) -> ListedUnitOut:
+    out = ListedUnitOut.model_validate(unit, from_attributes=True)
+    if report is not None:
+        out.yearly_report = YearlyReportOut.model_validate(report, from_attributes=True)
+    return out
+
+
+@router.get("/listed-units/{application_id}", response_model=ListedUnitOut)
+async def get_listed_unit(application_id: str, session: SessionDep) -> ListedUnitOut:
+    """One unit of a published list, with its latest yearly report (no token needed)."""
+    unit = await repository.get_listed_unit(session, application_id=application_id)
+    if unit is None:
+        raise not_found(f"listed unit {application_id}")
+    reports = await repository.latest_reports(session, application_ids=[application_id])
+    return _unit_out(unit, reports.get(application_id))
+
+
+@router.post("/listed-units/{application_id}/removal", response_model=ListingView)
+async def remove_unit(
+    application_id: str, body: RemovalIn, ministry: MinistryDep, runtime: RuntimeDep
+) -> ListingView:
+    """The ministry removes a unit that no longer qualifies, with the notice's reasons."""
+    handle = runtime.temporal.get_workflow_handle_for(ListingWorkflow.run, listing_workflow_id(application_id))
+    return await handle.execute_update(
+        ListingWorkflow.remove, Removal(actor=ministry, reasons=body.reasons, note=body.note)
+    )
+
+
+@router.post("/listed-units/{application_id}/yearly-reports", status_code=201, response_model=YearlyReportOut)
+async def submit_yearly_report(
+    application_id: str, body: YearlyReportIn, applicant: ApplicantDep, session: SessionDep,
+    runtime: RuntimeDep,
+) -> YearlyReportOut:
+    """A listed unit publishes its yearly green and low-carbon development report (a link)."""
+    unit = await repository.get_listed_unit(session, application_id=application_id)
+    if unit is None or unit.credit_code != applicant.scope:
+        raise not_found(f"listed unit {application_id}")
+    if unit.status == "removed":
+        raise ApiError(409, "WrongStage", f"{unit.name} is no longer on the list")
+    try:
+        report = await repository.add_yearly_report(
+            session, application_id=application_id, year=body.year, url=body.url, summary=body.summary
+        )
+        await session.commit()
+    except IntegrityError as err:
+        raise ApiError(409, "Duplicate", f"the report for {body.year} is in already", field="year") from err
+    runtime.events_committed()
+    handle = runtime.temporal.get_workflow_handle_for(ListingWorkflow.run, listing_workflow_id(application_id))
+    await handle.signal(ListingWorkflow.report_submitted, body.year)
+    return YearlyReportOut.model_validate(report, from_attributes=True)
+
+
+# ----------------------------------------------------------------------------- triennial review
+
+
+@router.get("/rereviews", response_model=list[ReReviewOut])
+async def list_rereviews(_: PrincipalDep, session: SessionDep, batch: str | None = None) -> list[ReReviewOut]:
+    """Triennial reviews, oldest first."""
+    return [ReReviewOut.model_validate(r, from_attributes=True) for r in await repository.list_rereviews(session, batch=batch)]
+
+
+@router.get("/rereviews/{review_id}", response_model=ReReviewView)
+async def get_rereview(review_id: str, _: PrincipalDep, runtime: RuntimeDep) -> ReReviewView:
+    """Where a review stands: authorities pending and reported, units to remove."""
+    handle = runtime.temporal.get_workflow_handle_for(ReReviewWorkflow.run, review_id)
+    return await handle.query(ReReviewWorkflow.view)
+
+
+@router.post("/rereviews/{review_id}/report", response_model=ReReviewView)
+async def report_rereview(
+    review_id: str, body: ReReviewReportIn, province: ProvinceDep, runtime: RuntimeDep
+) -> ReReviewView:
+    """An authority reports its on-site check of each of its listed units (retained / removed)."""
+    handle = runtime.temporal.get_workflow_handle_for(ReReviewWorkflow.run, review_id)
+    return await handle.execute_update(
+        ReReviewWorkflow.report, ReReviewReport(actor=province, results=body.results)
+    )
+
+
+@router.get("/ops/schedules/{batch}", response_model=ScheduleOut)
+async def describe_schedule(batch: str, _: StaffDep, runtime: RuntimeDep) -> ScheduleOut:
+    """The batch's triennial-review Schedule: its next runs (China time) and whether paused."""
+    return await _schedule_out(runtime.temporal.get_schedule_handle(rereview_schedule_id(batch)))
+
+
+@router.post("/ops/schedules/{batch}/{action}", response_model=ScheduleOut)
+async def act_on_schedule(batch: str, action: str, ops: StaffDep, runtime: RuntimeDep) -> ScheduleOut:
+    """Pause, unpause or trigger (start a review now) the batch's Schedule."""
+    handle = runtime.temporal.get_schedule_handle(rereview_schedule_id(batch))
+    if action == "pause":
+        await handle.pause(note=f"paused by {ops.label()}")
+    elif action == "unpause":
+        await handle.unpause(note=f"unpaused by {ops.label()}")
+    elif action == "trigger":
+        await handle.trigger()
+    else:
+        raise ApiError(422, "Invalid", f"unknown action {action!r}: pause, unpause or trigger", field="action")
+    return await _schedule_out(handle)
+
+
+async def _schedule_out(handle: ScheduleHandle) -> ScheduleOut:
+    desc = await handle.describe()
+    action = desc.schedule.action
+    assert isinstance(action, ScheduleActionStartWorkflow)
+    return ScheduleOut(
+        id=desc.id, paused=desc.schedule.state.paused, note=desc.schedule.state.note,
+        time_zone=desc.schedule.spec.time_zone_name,
+        next_action_times=list(desc.info.next_action_times),
+        recent_actions=[a.scheduled_at for a in desc.info.recent_actions],
+        workflow_type=action.workflow, workflow_id=action.id,
+    )
+
+
+# ----------------------------------------------------------------------------- legacy lists
+
+
+@router.post("/legacy-lists", response_model=LegacyImportResult)
+async def import_legacy_list(
+    _: MinistryDep, session: SessionDep, runtime: RuntimeDep,
+    file: Annotated[UploadFile, File(description="CSV: batch, category, region, name, credit_code, published_on")],
+    rule_set: Annotated[str, Form(description="rule set whose review cycle applies")] = "2020-5",
+) -> LegacyImportResult:
+    """Import an already published list (idempotent); bad rows come back with their reasons."""
+    try:
+        cycle = load_rule_set(rule_set).review_cycle_years
+        parsed = parse_legacy_csv(await file.read())
+    except (CsvShapeError, RuleSetError) as err:
+        raise ApiError(422, "Invalid", str(err), field="rule_set" if isinstance(err, RuleSetError) else "file") from err
+    added, present = await repository.import_legacy_units(session, rows=parsed.rows)
+    await session.commit()
+    runtime.events_committed()
+    # Every known unit gets its workflow (an earlier import may have stopped half-way).
+    units = [repository.listed_unit_contract(u) for u in added]
+    units += [
+        repository.listed_unit_contract(u)
+        for u in await repository.units_by_ids(session, application_ids=[r.application_id for r in parsed.rows])
+        if u.application_id not in {a.application_id for a in added}
+    ]
+    await start_listings(runtime.temporal, runtime.queues, units)
+    batches = sorted({u.batch for u in units})
+    for batch in batches:
+        first = min(u.published_at for u in units if u.batch == batch)
+        await ensure_rereview_schedule(runtime.temporal, runtime.queues, batch, first, cycle)
+    return LegacyImportResult(imported=len(added), already_present=present, rejected=parsed.rejected,
+                              batches=batches)
+
+
+# ----------------------------------------------------------------------------- spot checks
+
+
+@router.post("/spot-checks/listed-units", status_code=201, response_model=SpotCheckOut)
+async def draw_spot_check(body: SpotCheckIn, ministry: MinistryDep, session: SessionDep,
+                          runtime: RuntimeDep) -> SpotCheckOut:
+    """Draw a reproducible sample of listed units for a third-party spot check; the draw is kept."""
+    rules = load_rule_set(body.batch) if body.batch and body.batch in available_rule_sets() else load_rule_set("2020-5")
+    seed = body.seed if body.seed is not None else secrets.randbelow(2**31)
+    check = await repository.draw_spot_check(
+        session, batch=body.batch, seed=seed, sample_size=rules.spot_check.listed_unit_sample_size,
+        actor=ministry.label(),
+    )
+    await session.commit()
+    runtime.events_committed()
+    return SpotCheckOut.model_validate(check, from_attributes=True)
+
+
+@router.post("/spot-checks/listed-units/{spot_check_id}/findings", status_code=201, response_model=FindingOut)
+async def record_finding(spot_check_id: str, body: FindingIn, ministry: MinistryDep, session: SessionDep,
+                         runtime: RuntimeDep) -> FindingOut:
+    """Record a finding on a sampled unit; one that no longer qualifies is removed."""
+    check = await repository.get_spot_check(session, spot_check_id=spot_check_id)
+    if check is None:
+        raise not_found(f"spot check {spot_check_id}")
+    if body.application_id not in check.sample:
+        raise ApiError(422, "Invalid", f"{body.application_id} is not in this spot check's sample",
+                       field="application_id")
+    if not body.qualifies and not body.reasons:
+        raise ApiError(422, "Invalid", "a unit that no longer qualifies needs the reasons", field="reasons")
+    finding = await repository.add_finding(
+        session, spot_check_id=spot_check_id, application_id=body.application_id, qualifies=body.qualifies,
+        finding=body.finding, reasons=[r.value for r in body.reasons], actor=ministry.label(),
+    )
+    await session.commit()
+    out = FindingOut.model_validate(finding, from_attributes=True)
+    if not body.qualifies:
+        handle = runtime.temporal.get_workflow_handle_for(ListingWorkflow.run, listing_workflow_id(body.application_id))
+        view = await handle.execute_update(
+            ListingWorkflow.remove,
+            Removal(actor=ministry, reasons=body.reasons, note=body.finding, source="spot_check",
+                    reference=spot_check_id),
+        )
+        out.removal_status = view.status
     return out

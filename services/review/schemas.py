@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from shared.contracts.application import CaseView, MinistryDecision
+from shared.contracts.listing import RemovalReason, UnitCheck, YearlyReportOut
 
 
 class DecisionIn(BaseModel):
@@ -24,6 +25,10 @@ class ListedUnitOut(BaseModel):
     credit_code: str
     status: str
     published_at: datetime
+    legacy: bool = False
+    removed_at: datetime | None = None
+    removal: dict[str, Any] | None = None
+    yearly_report: YearlyReportOut | None = None
 
 
 class PublicList(BaseModel):
@@ -72,3 +77,75 @@ class OpsCaseOut(BaseModel):
     live: CaseView | None = None
     pending_activities: list[PendingActivityOut] = Field(default_factory=list)
     problems: list[str] = Field(default_factory=list)
+
+
+class RemovalIn(BaseModel):
+    reasons: list[RemovalReason] = Field(min_length=1)
+    note: str = Field(default="", max_length=2000)
+
+
+class YearlyReportIn(BaseModel):
+    year: int = Field(ge=2016, le=2100)
+    url: str = Field(pattern=r"^https?://", max_length=500)
+    summary: str = Field(default="", max_length=5000)
+
+
+class ReReviewReportIn(BaseModel):
+    results: list[UnitCheck] = Field(min_length=1)
+
+
+class ReReviewOut(BaseModel):
+    id: str
+    batch: str
+    opened_at: datetime
+    deadline: datetime
+    status: str
+    completed_at: datetime | None
+    retained: int
+    removed: int
+    regions_missing: list[str]
+
+
+class ScheduleOut(BaseModel):
+    id: str
+    paused: bool
+    note: str | None
+    time_zone: str | None
+    next_action_times: list[datetime]
+    recent_actions: list[datetime]
+    workflow_type: str
+    workflow_id: str
+
+
+class SpotCheckIn(BaseModel):
+    batch: str | None = None
+    seed: int | None = Field(default=None, description="omit for a fresh random seed; it is recorded")
+
+
+class SpotCheckOut(BaseModel):
+    id: str
+    batch: str | None
+    seed: int
+    population: int
+    sample: list[str]
+    actor: str
+    drawn_at: datetime
+
+
+class FindingIn(BaseModel):
+    application_id: str
+    qualifies: bool
+    finding: str = Field(min_length=1, max_length=5000)
+    reasons: list[RemovalReason] = Field(default_factory=list)
+
+
+class FindingOut(BaseModel):
+    id: int
+    spot_check_id: str
+    application_id: str
+    qualifies: bool
+    finding: str
+    reasons: list[str]
+    actor: str
+    recorded_at: datetime
+    removal_status: str | None = None

@@ -94,6 +94,7 @@ class YearlyReportDue(BaseModel):
     region: str
     year: int
     due: date
+    reminded_at: datetime | None = None
 
 
 class ListingView(BaseModel):
@@ -163,6 +164,7 @@ class ReReviewReminder(BaseModel):
     regions: list[str]
     deadline: datetime
     days_left: int
+    at: datetime | None = None
 
 
 class ReReviewOutcome(BaseModel):

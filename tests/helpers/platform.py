@@ -1,4 +1,4 @@
-"""The platform in one test process: the three services' apps (with their lifespans: activity
+"""The platform in one test process: every service's app (with their lifespans: activity
 workers, consumers, outbox relays) and the workflows worker, against real PostgreSQL, RabbitMQ
 and a real Temporal server."""
 
@@ -102,6 +102,13 @@ class Platform:
     @property
     def review(self) -> httpx.AsyncClient:
         return self.clients["review"]
+
+    @property
+    def notify(self) -> httpx.AsyncClient:
+        return self.clients["notify"]
+
+    def runtime(self, service: ServiceName) -> Any:
+        return self.apps[service].state.runtime
 
 
 @contextlib.asynccontextmanager

@@ -47,6 +47,11 @@ class ListingWorkflow:
         unit = state.unit
         published = china_date(unit.published_at)
         due = at_china(same_day_in_year(published, state.year + 1), hour=9)
+        # A unit that comes under management late (a legacy list imported years after its
+        # publication) starts with the first report still to come, not with years of reminders.
+        while due <= workflow.now():
+            state.year += 1
+            due = at_china(same_day_in_year(published, state.year + 1), hour=9)
         self._index("listed", due)
         try:
             await workflow.wait_condition(
@@ -60,7 +65,7 @@ class ListingWorkflow:
                     YearlyReportDue(
                         application_id=unit.application_id, name=unit.name,
                         credit_code=unit.credit_code, region=unit.region, year=state.year,
-                        due=due.astimezone(CHINA).date(),
+                        due=due.astimezone(CHINA).date(), reminded_at=workflow.now(),
                     ),
                 )
             if self._pending is None:

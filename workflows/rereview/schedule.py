@@ -7,12 +7,14 @@ paths start the same workflow with the same input on the same queue.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 from temporalio.client import (
     Client,
     Schedule,
     ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
     ScheduleCalendarSpec,
     SchedulePolicy,
     ScheduleRange,
@@ -20,10 +22,12 @@ from temporalio.client import (
     WorkflowHandle,
 )
 from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
-from shared.contracts.listing import ReReviewStart, ReReviewView
-from shared.temporal import TaskQueues, rereview_schedule_id
+from shared.contracts.listing import ListedUnit, ListingState, ReReviewStart, ReReviewView
+from shared.temporal import TaskQueues, listing_workflow_id, rereview_schedule_id
 from workflows.calendar import china_date
+from workflows.listing.workflow import ListingWorkflow
 from workflows.rereview.workflow import ReReviewWorkflow
 
 # Reviews fall on the anniversary of publication, at 09:00 China time, every cycle; twenty
@@ -77,3 +81,37 @@ async def start_rereview_now(
         task_queue=action.task_queue,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
+
+
+async def ensure_rereview_schedule(
+    client: Client, queues: TaskQueues, batch: str, published_at: datetime, cycle_years: int
+) -> str:
+    """Create the batch's review Schedule unless it exists; return its id."""
+    schedule_id = rereview_schedule_id(batch)
+    try:
+        await client.create_schedule(
+            schedule_id, rereview_schedule(ReReviewStart(batch=batch), published_at, cycle_years, queues)
+        )
+    except ScheduleAlreadyRunningError:
+        pass
+    return schedule_id
+
+
+async def start_listings(client: Client, queues: TaskQueues, units: list[ListedUnit], concurrency: int = 100) -> None:
+    """Start (or find running) the ListingWorkflow of each unit, a bounded number at a time."""
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(unit: ListedUnit) -> None:
+        async with gate:
+            try:
+                await client.start_workflow(
+                    ListingWorkflow.run,
+                    ListingState(unit=unit, year=china_date(unit.published_at).year),
+                    id=listing_workflow_id(unit.application_id),
+                    task_queue=queues.workflows,
+                    id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                )
+            except WorkflowAlreadyStartedError:
+                pass
+
+    await asyncio.gather(*(one(u) for u in units))

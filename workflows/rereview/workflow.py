@@ -24,7 +24,13 @@ with workflow.unsafe.imports_passed_through():
         ReReviewStart,
         ReReviewView,
     )
-    from shared.temporal import Activities, Errors, SearchAttributes, TaskQueues, listing_workflow_id
+    from shared.temporal import (
+        Activities,
+        Errors,
+        SearchAttributes,
+        TaskQueues,
+        listing_workflow_id,
+    )
     from workflows.calendar import at_china, china_date
     from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
     from workflows.listing.workflow import ListingWorkflow
@@ -60,7 +66,8 @@ class ReReviewWorkflow:
     async def run(self, start: ReReviewStart) -> ReReviewView:
         review_id = workflow.info().workflow_id
         opened = workflow.now()
-        deadline = at_china(china_date(opened) + timedelta(days=start.response_days))
+        # Answers are due by the end of the last day: midnight China time after it.
+        deadline = at_china(china_date(opened) + timedelta(days=start.response_days + 1))
         plan: ReReviewPlan = await self._activity(
             Activities.REVIEW_OPEN_REREVIEW,
             ReReviewOpen(review_id=review_id, batch=start.batch, opened_at=opened, deadline=deadline),
@@ -84,7 +91,7 @@ class ReReviewWorkflow:
                 await self._activity(
                     Activities.REVIEW_REMIND_REREVIEW,
                     ReReviewReminder(review_id=review_id, batch=start.batch, regions=sorted(self._pending),
-                                     deadline=deadline, days_left=days),
+                                     deadline=deadline, days_left=days, at=workflow.now()),
                 )
         if self._pending and deadline > workflow.now():
             try:

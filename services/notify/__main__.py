@@ -1,0 +1,4 @@
+"""`python -m services.notify` runs the notify process."""
+from shared.serve import serve
+
+serve("notify")

@@ -1,0 +1,220 @@
+"""Which facts notify whom, with which template, and how a message is rendered.
+
+`ROUTES` is the whole policy as data: routing key → payload model, template name and the
+audiences to tell. An audience is resolved from the payload's parties (the applicant's credit
+code, the case's region, the engagement's agency) to a principal (role + scope), the same
+pair a bearer token carries, so the in-app inbox needs no other mapping.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from pydantic import BaseModel, ConfigDict
+
+from shared.contracts.application import ApplicationStageChanged
+from shared.contracts.auth import Principal, Role
+from shared.contracts.batch import ListedUnitsPublished
+from shared.contracts.events import Facts
+from shared.contracts.listing import (
+    REMOVAL_REASON_ZH,
+    RemovalReason,
+    ReReviewNotice,
+    UnitRemoved,
+    YearlyReportDue,
+)
+from shared.contracts.notices import BatchReminderDue
+from shared.regions import AUTHORITIES
+
+CHINA = ZoneInfo("Asia/Shanghai")
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+
+
+class EngagementNotice(BaseModel):
+    """What notify reads of `agency.engagement.requested` (the agency announces its
+    EngagementOut; only these fields are relied upon)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    application_id: str
+    batch: str
+    category: str
+    applicant_credit_code: str
+    agency_id: str
+
+
+class Audience(StrEnum):
+    APPLICANT = "applicant"  # the case's applicant (credit code)
+    PROVINCE = "province"  # the recommending authority of the case's region
+    AGENCY = "agency"  # the agency of the engagement
+    MINISTRY = "ministry"  # the ministry's shared mailbox
+
+
+@dataclass(frozen=True)
+class Route:
+    template: str
+    payload: type[BaseModel]
+    audiences: tuple[Audience, ...]
+
+
+A, P, G, M = Audience.APPLICANT, Audience.PROVINCE, Audience.AGENCY, Audience.MINISTRY
+CASE = ApplicationStageChanged
+
+ROUTES: dict[str, Route] = {
+    Facts.APPLICATION_SUBMITTED: Route("submitted", CASE, (A,)),
+    Facts.APPLICATION_RETURNED: Route("returned", CASE, (A,)),
+    Facts.APPLICATION_NOT_RECOMMENDED: Route("not_recommended", CASE, (A,)),
+    Facts.ENGAGEMENT_REQUESTED: Route("engagement_requested", EngagementNotice, (G,)),
+    Facts.ENGAGEMENT_ACCEPTED: Route("engagement_accepted", CASE, (A,)),
+    Facts.REPORT_SUBMITTED: Route("report_submitted", CASE, (A, P)),
+    Facts.APPLICATION_APPROVED: Route("approved", CASE, (A, P)),
+    Facts.APPLICATION_REJECTED: Route("rejected", CASE, (A, P)),
+    Facts.APPLICATION_LISTED: Route("listed", CASE, (A,)),
+    Facts.LIST_PUBLISHED: Route("list_published", ListedUnitsPublished, (M,)),
+    Facts.BATCH_REMINDER_DUE: Route("reminder", BatchReminderDue, (P,)),
+    Facts.UNIT_REMOVED: Route("removed", UnitRemoved, (A, P)),
+    Facts.REREVIEW_REQUESTED: Route("rereview", ReReviewNotice, (P,)),
+    Facts.REREVIEW_REMINDER_DUE: Route("rereview_reminder", ReReviewNotice, (P,)),
+    Facts.YEARLY_REPORT_DUE: Route("yearly_report_due", YearlyReportDue, (A,)),
+}
+
+
+def parties(payload: BaseModel) -> dict[Audience, str | None]:
+    """The scope of each audience in this payload (None: the payload names no such party)."""
+    applicant = region = agency = None
+    if isinstance(payload, ApplicationStageChanged):
+        applicant, region = payload.case.credit_code, payload.case.region
+        agency = payload.details.get("agency_id")
+    elif isinstance(payload, EngagementNotice):
+        applicant, agency = payload.applicant_credit_code, payload.agency_id
+    elif isinstance(payload, UnitRemoved | YearlyReportDue):
+        applicant, region = payload.credit_code, payload.region
+    elif isinstance(payload, BatchReminderDue | ReReviewNotice):
+        region = payload.region
+    return {
+        Audience.APPLICANT: applicant,
+        Audience.PROVINCE: region,
+        Audience.AGENCY: str(agency) if agency else None,
+        Audience.MINISTRY: "*",
+    }
+
+
+def recipients(route: Route, payload: BaseModel) -> list[Principal]:
+    """The distinct principals to tell, in the route's order."""
+    scopes = parties(payload)
+    found: list[Principal] = []
+    for audience in route.audiences:
+        scope = scopes[audience]
+        if scope is None:
+            continue
+        principal = Principal(role=Role(audience.value), scope=scope)
+        if principal not in found:
+            found.append(principal)
+    return found
+
+
+# ----------------------------------------------------------------------------- rendering
+
+
+def china_time(value: datetime, language: str = DEFAULT_LANGUAGE) -> str:
+    """An instant as people in China read it, the zone named (deadlines are in China time)."""
+    local = value.astimezone(CHINA)
+    if language == "zh":
+        return local.strftime("%Y年%m月%d日 %H:%M") + "（北京时间，Asia/Shanghai）"
+    return local.strftime("%Y-%m-%d %H:%M") + " China Standard Time (Asia/Shanghai, UTC+8)"
+
+
+def region_name(code: str, language: str = DEFAULT_LANGUAGE) -> str:
+    found = AUTHORITIES.get(code)
+    if found is None:
+        return code
+    return found.name_zh if language == "zh" else found.name_en
+
+
+CATEGORY_NAMES = {
+    "green_factory": ("绿色工厂", "green factory"),
+    "green_design_product": ("绿色设计产品", "green design product"),
+    "green_park": ("绿色园区", "green industrial park"),
+    "green_supply_chain": ("绿色供应链管理企业", "green supply-chain management enterprise"),
+}
+
+_REASON_EN = {
+    RemovalReason.CANCELLED_OR_SUSPENDED: "cancelled, suspended or licence revoked",
+    RemovalReason.ACCIDENT: "major production-safety or quality accident",
+    RemovalReason.POLLUTION_INCIDENT: "environmental pollution incident of level III or above",
+    RemovalReason.RECTIFICATION_UNFINISHED:
+        "on the energy-conservation rectification list, rectification not completed",
+    RemovalReason.DISHONEST: "listed as a dishonest person subject to enforcement",
+    RemovalReason.SERIOUS_SUPERVISION_FINDING:
+        "serious problem found in State Council or ministry supervision",
+    RemovalReason.NO_LONGER_MEETS_REQUIREMENTS: "no longer meets the evaluation requirements",
+}
+REASON_NAMES = {r.value: (REMOVAL_REASON_ZH[r], _REASON_EN[r]) for r in RemovalReason}
+
+
+def _label(table: dict[str, tuple[str, str]]) -> Any:
+    def label(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
+        key = getattr(value, "value", value)
+        names = table.get(str(key))
+        if names is None:
+            return str(key)
+        return names[0] if language == "zh" else names[1]
+
+    return label
+
+
+def build_environment() -> Environment:
+    """The service's one Jinja2 environment.
+
+    Templates are plain-text email bodies (`*.txt`): autoescape is off for them, because
+    HTML-escaping a text/plain body would show `&amp;` to a reader of "A&B 有限公司"; any
+    `.html`/`.xml` template added later is escaped (select_autoescape). StrictUndefined makes
+    a misspelt variable fail the consumer (and the template tests) instead of sending a
+    message with a hole in it.
+    """
+    env = Environment(
+        loader=PackageLoader("services.notify", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"), default=False,
+                                     default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["china_time"] = china_time
+    env.filters["region_name"] = region_name
+    env.filters["category_name"] = _label(CATEGORY_NAMES)
+    env.filters["reason_name"] = _label(REASON_NAMES)
+    return env
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    body: str
+
+
+class Renderer:
+    """Renders `{template}.{language}.txt`: the first line is the subject, the rest the body."""
+
+    def __init__(self, env: Environment) -> None:
+        self._env = env
+
+    def render(
+        self, route: Route, payload: BaseModel, *, recipient: Principal, language: str,
+        routing_key: str, occurred_at: datetime,
+    ) -> Rendered:
+        lang = language if language in LANGUAGES else DEFAULT_LANGUAGE
+        template = self._env.get_template(f"{route.template}.{lang}.txt")
+        text = template.render(
+            p=payload, recipient=recipient, lang=lang, fact=routing_key, occurred_at=occurred_at
+        )
+        subject, _, body = text.strip().partition("\n")
+        return Rendered(subject=subject.strip()[:300], body=body.strip() + "\n")

@@ -1,0 +1,119 @@
+"""After publication, over HTTP: the review Schedule, yearly reports, spot checks and removal,
+legacy lists, and what the public list shows."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+
+from tests.e2e.flow import ok, open_batch, register_agency, to_ministry
+from tests.helpers.platform import Platform
+
+
+async def publish_two(p: Platform) -> tuple[str, list[str], datetime]:
+    batch = f"22{uuid.uuid4().int % 90 + 10}-{uuid.uuid4().int % 9 + 1}"
+    await open_batch(p, batch)
+    agency = await register_agency(p)
+    ids = [await to_ministry(p, batch, c, agency) for c in ("green_factory", "green_design_product")]
+    for app_id in ids:
+        ok(await p.review.post(f"/api/v1/applications/{app_id}/decision", json={"decision": "approve"},
+                               headers=p.auth("ministry")))
+    ok(await p.review.post(f"/api/v1/batches/{batch}/publication", headers=p.auth("ministry")))
+    for _ in range(100):
+        listed = ok(await p.review.get("/api/v1/public/list", params={"batch": batch}))
+        if listed["total"] == 2 and all(i["status"] == "listed" for i in listed["items"]):
+            break
+        await asyncio.sleep(0.1)
+    published = datetime.fromisoformat(listed["items"][0]["published_at"])
+    return batch, ids, published
+
+
+async def test_schedule_yearly_reports_spot_check_and_removal(platform: Platform) -> None:
+    p = platform
+    batch, ids, published = await publish_two(p)
+
+    # Publishing created the batch's triennial-review Schedule: 09:00 China time on the
+    # anniversary, every three years.
+    schedule = ok(await p.review.get(f"/api/v1/ops/schedules/{batch}", headers=p.auth("ops")))
+    assert schedule["time_zone"] == "Asia/Shanghai" and not schedule["paused"]
+    local = published.astimezone(UTC)
+    first = datetime.fromisoformat(schedule["next_action_times"][0])
+    assert (first.year, first.month) == (published.year + 3, local.month)
+    assert first.astimezone(UTC).hour == 1  # 09:00 in China
+    years = [datetime.fromisoformat(t).year for t in schedule["next_action_times"][:3]]
+    assert years == [published.year + 3, published.year + 6, published.year + 9]
+    assert schedule["workflow_type"] == "ReReviewWorkflow"
+    paused = ok(await p.review.post(f"/api/v1/ops/schedules/{batch}/pause", headers=p.auth("ops")))
+    assert paused["paused"] and "ops" in paused["note"]
+    assert (await p.review.post(f"/api/v1/ops/schedules/{batch}/explode", headers=p.auth("ops"))).status_code == 422
+    assert (await p.review.get(f"/api/v1/ops/schedules/{batch}", headers=p.auth("applicant", "x"))).status_code == 403
+
+    # The listed unit submits its yearly report; the public list links it.
+    unit = ok(await p.review.get(f"/api/v1/listed-units/{ids[0]}"))
+    report = {"year": published.year, "url": "https://example.com/green-report.pdf", "summary": "绿色低碳发展报告"}
+    assert (await p.review.post(f"/api/v1/listed-units/{ids[0]}/yearly-reports", json=report,
+                                headers=p.auth("applicant", p.credit_code()))).status_code == 404
+    ok(await p.review.post(f"/api/v1/listed-units/{ids[0]}/yearly-reports", json=report,
+                           headers=p.auth("applicant", unit["credit_code"])), 201)
+    again = await p.review.post(f"/api/v1/listed-units/{ids[0]}/yearly-reports", json=report,
+                                headers=p.auth("applicant", unit["credit_code"]))
+    assert again.status_code == 409 and again.json()["detail"]["field"] == "year"
+    listed = ok(await p.review.get("/api/v1/public/list", params={"batch": batch, "category": "green_factory"}))
+    assert listed["items"][0]["yearly_report"]["url"] == report["url"]
+
+    # A reproducible spot check of the batch's units; a finding removes a unit with reasons.
+    draw = ok(await p.review.post("/api/v1/spot-checks/listed-units", json={"batch": batch, "seed": 42},
+                                  headers=p.auth("ministry")), 201)
+    redraw = ok(await p.review.post("/api/v1/spot-checks/listed-units", json={"batch": batch, "seed": 42},
+                                    headers=p.auth("ministry")), 201)
+    assert draw["sample"] == redraw["sample"] and draw["population"] == 2 and draw["seed"] == 42
+    target = draw["sample"][0]
+    outsider = await p.review.post(f"/api/v1/spot-checks/listed-units/{draw['id']}/findings",
+                                   json={"application_id": "nope", "qualifies": True, "finding": "ok"},
+                                   headers=p.auth("ministry"))
+    assert outsider.status_code == 422 and outsider.json()["detail"]["field"] == "application_id"
+    finding = ok(await p.review.post(
+        f"/api/v1/spot-checks/listed-units/{draw['id']}/findings",
+        json={"application_id": target, "qualifies": False, "finding": "已停产", "reasons": ["cancelled_or_suspended"]},
+        headers=p.auth("ministry")), 201)
+    assert finding["removal_status"] == "removed"
+    removed = ok(await p.review.get(f"/api/v1/listed-units/{target}"))
+    assert removed["status"] == "removed" and removed["removal"]["reasons"] == ["cancelled_or_suspended"]
+    assert removed["removal"]["source"] == "spot_check"
+    dup = await p.review.post(f"/api/v1/listed-units/{target}/removal", json={"reasons": ["dishonest"]},
+                              headers=p.auth("ministry"))
+    assert dup.status_code in (404, 409)  # the unit's workflow has ended: nothing to remove twice
+    await p.events.wait_for(lambda m: m["routing_key"] == "review.unit.removed"
+                            and m["body"]["payload"]["application_id"] == target)
+
+
+LEGACY = """batch,category,region,name,credit_code,published_on
+{b},绿色工厂,北京市,北京老厂,{c1},2017-08-25
+{b},green_supply_chain,310000,上海链主,{c2},2017-08-25
+{b},绿色工厂,999999,无名,{c3},2017-08-25
+{b},绿色工厂,110000,坏代码,91350100M000100Y4A,2017-08-25
+"""
+
+
+async def test_legacy_list_import_is_idempotent_and_scheduled(platform: Platform) -> None:
+    p = platform
+    batch = f"17{uuid.uuid4().int % 90 + 10}-1"
+    csv = LEGACY.format(b=batch, c1=p.credit_code("110000"), c2=p.credit_code("310000"), c3=p.credit_code("110000"))
+    files = {"file": ("list.csv", csv.encode(), "text/csv")}
+    first = ok(await p.review.post("/api/v1/legacy-lists", files=files, headers=p.auth("ministry")))
+    assert first["imported"] == 2 and first["already_present"] == 0 and first["batches"] == [batch]
+    assert [(r["line"], r["reasons"][0].split(":")[0]) for r in first["rejected"]] == [(4, "region"), (5, "credit_code")]
+    second = ok(await p.review.post("/api/v1/legacy-lists", files=files, headers=p.auth("ministry")))
+    assert second["imported"] == 0 and second["already_present"] == 2
+    listed = ok(await p.review.get("/api/v1/public/list", params={"batch": batch}))
+    assert listed["total"] == 2 and all(i["legacy"] for i in listed["items"])
+    assert {i["region"] for i in listed["items"]} == {"110000", "310000"}
+    schedule = ok(await p.review.get(f"/api/v1/ops/schedules/{batch}", headers=p.auth("ops")))
+    # 2017's lists: reviewed in 2020, 2023, 2026 (the first runs are in the past now).
+    assert all(datetime.fromisoformat(t).month == 8 for t in schedule["next_action_times"])
+    assert {datetime.fromisoformat(t).year % 3 for t in schedule["next_action_times"]} == {2017 % 3}
+    bad = await p.review.post("/api/v1/legacy-lists", files={"file": ("x.csv", b"name,region\nx,y\n", "text/csv")},
+                              headers=p.auth("ministry"))
+    assert bad.status_code == 422 and "line 1" in bad.json()["detail"]["message"]
+    assert (await p.review.post("/api/v1/legacy-lists", files=files, headers=p.auth("province", "110000"))).status_code == 403
