@@ -32,7 +32,6 @@ from shared.contracts.application import (
 )
 from shared.contracts.batch import ListedUnitsPublished, PublicationPlan, PublicationRequest
 from shared.contracts.events import EventEnvelope, Facts
-from shared.contracts.listing import ListedUnit as ListedUnitRef
 from shared.contracts.listing import (
     LegacyImportResult,
     RemovalRecord,
@@ -47,6 +46,7 @@ from shared.contracts.listing import (
     YearlyReportDue,
     YearlyReportOut,
 )
+from shared.contracts.listing import ListedUnit as ListedUnitRef
 from shared.messaging.outbox import add_case_event, add_event
 from shared.rules.model import Category
 
