@@ -206,7 +206,7 @@ async def record_listing(session: AsyncSession, *, record: ListingRecord) -> Non
 
 async def public_list(
     session: AsyncSession, *, batch: str | None, category: str | None, region: str | None,
-    q: str | None, limit: int, offset: int,
+    q: str | None, limit: int | None, offset: int = 0,
 ) -> tuple[int, Sequence[ListedUnit]]:
     query = select(ListedUnit)
     if batch:
@@ -223,7 +223,8 @@ async def public_list(
     rows = (
         await session.scalars(
             query.order_by(ListedUnit.batch, ListedUnit.category, ListedUnit.region, ListedUnit.name)
-            .limit(limit).offset(offset)
+            .limit(limit)
+            .offset(offset)
         )
     ).all()
     return int(total or 0), rows
