@@ -16,9 +16,9 @@ from services.intake.consumers import CONSUMERS
 from services.intake.models import Base
 from services.intake.routes import router
 from services.intake.rule_book import RuleBook
-from shared.china_time import china_time
 from shared.config import Settings
 from shared.http import create_service_app
+from shared.labels import install_label_filters
 from shared.runtime import ServiceParts, ServiceRuntime
 from shared.storage import LocalStorage
 
@@ -66,7 +66,7 @@ def templates() -> Environment:
         autoescape=select_autoescape(["html", "j2"]),
         undefined=StrictUndefined,
     )
-    env.filters["china_time"] = china_time
+    install_label_filters(env)
     return env
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
@@ -28,7 +28,7 @@ from services.intake.models import (
     Recommendation,
 )
 from services.intake.rule_book import RuleBook
-from shared.china_time import CHINA_TZ
+from shared.chinatime import china_date
 from shared.contracts.applicant import details_of
 from shared.contracts.application import (
     ApplicationCase,
@@ -195,10 +195,6 @@ async def correct_draft(session: AsyncSession, *, app: Application, draft: BaseM
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
-def china_date(moment: datetime) -> date:
-    return moment.astimezone(CHINA_TZ).date()
 
 
 async def exclusion_hits(

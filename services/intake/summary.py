@@ -12,8 +12,8 @@ from typing import Final, Literal
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from shared.china_time import china_time
 from shared.contracts.batch import PackageUnit
+from shared.labels import china_time
 from shared.regions import authority
 from shared.rules.model import Category
 
@@ -115,8 +115,8 @@ def build(
         title=labels["title"].format(name=name),
         batch=batch,
         authority=f"{name} ({region})",
-        deadline=china_time(deadline),
-        status=labels["submitted"].format(at=china_time(submitted_at))
+        deadline=china_time(deadline, lang),
+        status=labels["submitted"].format(at=china_time(submitted_at, lang))
         if submitted_at
         else labels["not_submitted"],
         counts=[(s.name, len(s.units)) for s in sections],
@@ -172,7 +172,7 @@ def to_xlsx(table: SummaryTable) -> bytes:
                     unit.applicant_name,
                     unit.credit_code,
                     unit.application_id,
-                    china_time(unit.recommended_at),
+                    china_time(unit.recommended_at, table.lang),
                 ]
             )
     for column, width in zip("ABCDE", (28, 40, 24, 26, 30), strict=True):

@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from pydantic import BaseModel, ConfigDict
@@ -22,18 +20,12 @@ from shared.contracts.auth import Principal, Role
 from shared.contracts.batch import ListedUnitsPublished
 from shared.contracts.events import Facts
 from shared.contracts.listing import (
-    REMOVAL_REASON_ZH,
-    RemovalReason,
     ReReviewNotice,
     UnitRemoved,
     YearlyReportDue,
 )
 from shared.contracts.notices import BatchReminderDue
-from shared.regions import AUTHORITIES
-
-CHINA = ZoneInfo("Asia/Shanghai")
-LANGUAGES = ("zh", "en")
-DEFAULT_LANGUAGE = "zh"
+from shared.labels import DEFAULT_LANGUAGE, LANGUAGES, install_label_filters
 
 
 class EngagementNotice(BaseModel):
@@ -123,53 +115,6 @@ def recipients(route: Route, payload: BaseModel) -> list[Principal]:
 # ----------------------------------------------------------------------------- rendering
 
 
-def china_time(value: datetime, language: str = DEFAULT_LANGUAGE) -> str:
-    """An instant as people in China read it, the zone named (deadlines are in China time)."""
-    local = value.astimezone(CHINA)
-    if language == "zh":
-        return local.strftime("%Y年%m月%d日 %H:%M") + "（北京时间，Asia/Shanghai）"
-    return local.strftime("%Y-%m-%d %H:%M") + " China Standard Time (Asia/Shanghai, UTC+8)"
-
-
-def region_name(code: str, language: str = DEFAULT_LANGUAGE) -> str:
-    found = AUTHORITIES.get(code)
-    if found is None:
-        return code
-    return found.name_zh if language == "zh" else found.name_en
-
-
-CATEGORY_NAMES = {
-    "green_factory": ("绿色工厂", "green factory"),
-    "green_design_product": ("绿色设计产品", "green design product"),
-    "green_park": ("绿色园区", "green industrial park"),
-    "green_supply_chain": ("绿色供应链管理企业", "green supply-chain management enterprise"),
-}
-
-_REASON_EN = {
-    RemovalReason.CANCELLED_OR_SUSPENDED: "cancelled, suspended or licence revoked",
-    RemovalReason.ACCIDENT: "major production-safety or quality accident",
-    RemovalReason.POLLUTION_INCIDENT: "environmental pollution incident of level III or above",
-    RemovalReason.RECTIFICATION_UNFINISHED:
-        "on the energy-conservation rectification list, rectification not completed",
-    RemovalReason.DISHONEST: "listed as a dishonest person subject to enforcement",
-    RemovalReason.SERIOUS_SUPERVISION_FINDING:
-        "serious problem found in State Council or ministry supervision",
-    RemovalReason.NO_LONGER_MEETS_REQUIREMENTS: "no longer meets the evaluation requirements",
-}
-REASON_NAMES = {r.value: (REMOVAL_REASON_ZH[r], _REASON_EN[r]) for r in RemovalReason}
-
-
-def _label(table: dict[str, tuple[str, str]]) -> Any:
-    def label(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
-        key = getattr(value, "value", value)
-        names = table.get(str(key))
-        if names is None:
-            return str(key)
-        return names[0] if language == "zh" else names[1]
-
-    return label
-
-
 def build_environment() -> Environment:
     """The service's one Jinja2 environment.
 
@@ -188,10 +133,7 @@ def build_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
-    env.filters["china_time"] = china_time
-    env.filters["region_name"] = region_name
-    env.filters["category_name"] = _label(CATEGORY_NAMES)
-    env.filters["reason_name"] = _label(REASON_NAMES)
+    install_label_filters(env)
     return env
 
 

@@ -14,10 +14,10 @@ import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from shared.chinatime import at_china
 from shared.identifiers import credit_code_problem
 from shared.regions import AUTHORITIES
 from shared.rules.model import Category
-from workflows.calendar import at_china
 
 COLUMNS = ("batch", "category", "region", "name", "credit_code", "published_on")
 CATEGORY_NAMES = {

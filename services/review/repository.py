@@ -32,7 +32,6 @@ from shared.contracts.application import (
 )
 from shared.contracts.batch import ListedUnitsPublished, PublicationPlan, PublicationRequest
 from shared.contracts.events import EventEnvelope, Facts
-from shared.contracts.listing import ListedUnit as ListedUnitRef
 from shared.contracts.listing import (
     LegacyImportResult,
     RemovalRecord,
@@ -47,6 +46,7 @@ from shared.contracts.listing import (
     YearlyReportDue,
     YearlyReportOut,
 )
+from shared.contracts.listing import ListedUnit as ListedUnitRef
 from shared.messaging.outbox import add_case_event, add_event
 from shared.rules.model import Category
 
@@ -206,7 +206,7 @@ async def record_listing(session: AsyncSession, *, record: ListingRecord) -> Non
 
 async def public_list(
     session: AsyncSession, *, batch: str | None, category: str | None, region: str | None,
-    q: str | None, limit: int, offset: int,
+    q: str | None, limit: int | None, offset: int = 0,
 ) -> tuple[int, Sequence[ListedUnit]]:
     query = select(ListedUnit)
     if batch:
@@ -223,7 +223,8 @@ async def public_list(
     rows = (
         await session.scalars(
             query.order_by(ListedUnit.batch, ListedUnit.category, ListedUnit.region, ListedUnit.name)
-            .limit(limit).offset(offset)
+            .limit(limit)
+            .offset(offset)
         )
     ).all()
     return int(total or 0), rows

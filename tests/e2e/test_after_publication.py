@@ -117,3 +117,33 @@ async def test_legacy_list_import_is_idempotent_and_scheduled(platform: Platform
                               headers=p.auth("ministry"))
     assert bad.status_code == 422 and "line 1" in bad.json()["detail"]["message"]
     assert (await p.review.post("/api/v1/legacy-lists", files=files, headers=p.auth("province", "110000"))).status_code == 403
+
+
+async def test_public_page_exports_and_announcement(platform: Platform) -> None:
+    p = platform
+    batch, ids, published = await publish_two(p)
+    page = await p.review.get("/public", params={"batch": batch})
+    assert page.status_code == 200 and "绿色制造名单" in page.text and "绿色工厂" in page.text
+    assert "北京市" in page.text
+    english = await p.review.get("/public", params={"batch": batch, "lang": "en"})
+    assert "Green Manufacturing List" in english.text and "green factory" in english.text
+    csv = await p.review.get("/api/v1/public/list.csv", params={"batch": batch})
+    assert csv.status_code == 200 and csv.content.startswith("\ufeff".encode())
+    lines = csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("批次,类别") and len(lines) == 3
+    xlsx = await p.review.get("/api/v1/public/list.xlsx", params={"batch": batch, "lang": "en"})
+    import io
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Batch" and len(rows) == 3
+    assert {r[1] for r in rows[1:]} == {"green factory", "green design product"}
+    announcement = await p.review.get(f"/public/announcements/{batch}")
+    assert announcement.status_code == 200
+    assert f"关于公布{batch}批绿色制造名单的通告" in announcement.text and "绿色设计产品" in announcement.text
+    assert published.astimezone(UTC).strftime("%Y") in announcement.text
+    assert (await p.review.get("/public/announcements/1999-1")).status_code == 404
+    bad = await p.review.get("/api/v1/public/list", params={"category": "green_tea"})
+    assert bad.status_code == 422

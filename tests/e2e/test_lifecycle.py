@@ -17,6 +17,7 @@ from tests.e2e.flow import (
     to_ministry,
     wait_stage,
 )
+from tests.helpers.histories import keep_history
 from tests.helpers.platform import Platform
 
 EXPECTED_FACTS = {
@@ -73,6 +74,11 @@ async def test_each_category_travels_every_stage(platform: Platform) -> None:
     batch_facts = [m for m in p.events.messages if m["routing_key"] == "review.list.published"
                    and m["body"]["payload"]["batch"] == batch]
     assert len(batch_facts) == 1 and batch_facts[0]["body"]["payload"]["count"] == 4
+    for category in ("green_factory", "green_design_product"):
+        handle = p.temporal.get_workflow_handle(f"application:{ids[category]}")
+        await handle.result()
+        await keep_history(handle, f"application-{category}-listed")
+    await keep_history(p.temporal.get_workflow_handle(f"batch:{batch}"), "batch-published")
 
 
 async def test_refusals_reach_the_caller(platform: Platform) -> None:

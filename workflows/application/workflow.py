@@ -12,6 +12,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
+    from shared.chinatime import china_date
     from shared.contracts.application import (
         TERMINAL_STAGES,
         AcceptEngagementCommand,
@@ -41,7 +42,6 @@ with workflow.unsafe.imports_passed_through():
         application_workflow_id,
         listing_workflow_id,
     )
-    from workflows.calendar import china_date
     from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
     from workflows.listing.workflow import ListingWorkflow
 

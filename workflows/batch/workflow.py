@@ -8,7 +8,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from shared.china_time import china_time
+    from shared.chinatime import deadline_text
     from shared.contracts.application import PublicationNotice
     from shared.contracts.auth import Role
     from shared.contracts.batch import (
@@ -112,19 +112,19 @@ class BatchWorkflow:
         if self._deadline is not None and workflow.now() >= self._deadline:
             raise refusal(
                 Errors.DEADLINE_PASSED,
-                f"the deadline of batch {self._start.code} was {china_time(self._deadline)}; "
+                f"the deadline of batch {self._start.code} was {deadline_text(self._deadline)}; "
                 "packages are accepted only before it",
-                message_zh=f"批次{self._start.code}的报送截止时间为{china_time(self._deadline)}，"
+                message_zh=f"批次{self._start.code}的报送截止时间为{deadline_text(self._deadline)}，"
                 "已逾期，不再接受报送",
-                deadline=china_time(self._deadline),
+                deadline=deadline_text(self._deadline),
             )
         done = self._packages.get(cmd.actor.scope)
         if done is not None:
             raise refusal(
                 Errors.DUPLICATE,
                 f"the package of {cmd.actor.scope} was submitted already at "
-                f"{china_time(done.submitted_at)}",
-                message_zh=f"{cmd.actor.scope}已于{china_time(done.submitted_at)}报送，不能重复报送",
+                f"{deadline_text(done.submitted_at)}",
+                message_zh=f"{cmd.actor.scope}已于{deadline_text(done.submitted_at)}报送，不能重复报送",
             )
 
     @workflow.update

@@ -8,6 +8,7 @@ from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from shared.chinatime import CHINA, at_china, china_date, same_day_in_year
     from shared.contracts.auth import Role
     from shared.contracts.listing import (
         ListingState,
@@ -17,7 +18,6 @@ with workflow.unsafe.imports_passed_through():
         YearlyReportDue,
     )
     from shared.temporal import Activities, Errors, SearchAttributes, TaskQueues
-    from workflows.calendar import CHINA, at_china, china_date, same_day_in_year
     from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
 
 

@@ -24,9 +24,9 @@ from temporalio.client import (
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from shared.chinatime import china_date
 from shared.contracts.listing import ListedUnit, ListingState, ReReviewStart, ReReviewView
 from shared.temporal import TaskQueues, listing_workflow_id, rereview_schedule_id
-from workflows.calendar import china_date
 from workflows.listing.workflow import ListingWorkflow
 from workflows.rereview.workflow import ReReviewWorkflow
 

@@ -11,6 +11,7 @@ from temporalio.exceptions import ActivityError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
+    from shared.chinatime import at_china, china_date
     from shared.contracts.auth import Principal, Role
     from shared.contracts.listing import (
         ListedUnit,
@@ -31,7 +32,6 @@ with workflow.unsafe.imports_passed_through():
         TaskQueues,
         listing_workflow_id,
     )
-    from workflows.calendar import at_china, china_date
     from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
     from workflows.listing.workflow import ListingWorkflow
 

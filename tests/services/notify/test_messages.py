@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.notify.messages import ROUTES, Renderer, build_environment, china_time, recipients
+from services.notify.messages import ROUTES, Renderer, build_environment, recipients
+from shared.labels import china_time
 from shared.contracts.auth import Principal, Role
 from shared.contracts.events import Facts
 from tests.services.notify.samples import AGENCY, CREDIT, DEADLINE, REGION, envelope

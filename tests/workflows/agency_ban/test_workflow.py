@@ -15,6 +15,8 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
+from tests.helpers.histories import keep_history
+
 from services.agency.activities import AgencyActivities
 from services.agency.models import Ban, Report
 from services.agency.rules import RuleBook
@@ -70,6 +72,7 @@ async def test_reports_are_refused_during_the_ban_and_accepted_the_day_after(
             assert result.lifted_at is not None and result.lifted_at >= ends
             await acts.record_report(report_record(pending))
             history = await handle.fetch_history()
+            await keep_history(handle, "agency-ban-lifted")
 
         # The recorded history replays against the current code: the workflow is deterministic.
         await Replayer(workflows=[AgencyBanWorkflow],

@@ -12,6 +12,7 @@ from shared.temporal import listing_workflow_id
 from shared.timeskip import start_time_skipping
 from services.review.models import ListedUnit as ListedUnitRow
 from services.review.models import Publication
+from tests.helpers.histories import keep_history
 from tests.helpers.review_side import review_side
 from workflows.listing.workflow import ListingWorkflow
 from workflows.rereview.schedule import start_listings
@@ -70,6 +71,7 @@ async def test_yearly_reminders_then_removal(tmp_path: Path) -> None:
             done = await handle.execute_update(ListingWorkflow.remove, removal)
             assert done.status == "removed" and done.removal == removal
             assert (await handle.result()).status == "removed"
+            await keep_history(handle, "listing-removed")
             removed = await side.events("review.unit.removed")
             assert len(removed) == 1 and removed[0]["payload"]["reasons"] == ["dishonest"]
             async with side.sessions() as session:

@@ -16,6 +16,7 @@ from shared.timeskip import start_time_skipping
 from services.review import repository
 from services.review.legacy import parse_legacy_csv
 from services.review.models import ListedUnit, ReReview
+from tests.helpers.histories import keep_history
 from tests.helpers.review_side import review_side
 from workflows.listing.workflow import ListingWorkflow
 from workflows.rereview.schedule import start_listings, start_rereview_now
@@ -76,6 +77,7 @@ async def test_review_reminds_the_silent_removes_the_reported_and_publishes(tmp_
 
             # Guangdong never reports: reminded 30, 7 and 1 days before the deadline, then named.
             outcome = await handle.result()
+            await keep_history(handle, "rereview-completed")
             reminders = await side.events("review.rereview.reminder")
             assert [(e["payload"]["region"], e["payload"]["days_left"]) for e in reminders] == [
                 ("440000", 30), ("440000", 7), ("440000", 1)]

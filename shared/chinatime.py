@@ -23,3 +23,11 @@ def same_day_in_year(day: date, year: int) -> date:
         return day.replace(year=year)
     except ValueError:
         return day.replace(year=year, day=28)
+
+
+def deadline_text(moment: datetime) -> str:
+    """`2020-06-01 00:00 (Asia/Shanghai)`: an instant in China time, compact and the same in
+    both languages (refusal messages quote it); ValueError for a naive datetime."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: cannot place it in China time")
+    return f"{moment.astimezone(CHINA):%Y-%m-%d %H:%M} (Asia/Shanghai)"
