@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.bare_workflow import BareLifecycle, bare_step  # noqa: E402
 from shared.temporal import SearchAttributes  # noqa: E402
 from tests.conftest import drop_run, make_settings, new_run_id  # noqa: E402
-from tests.e2e.flow import draft_body, evaluate, ok, open_batch, register_agency, submit  # noqa: E402
+from tests.e2e.flow import draft_body, evaluate, ok, open_batch, publish, register_agency, submit  # noqa: E402
 from tests.helpers.platform import Platform, running_platform  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -93,7 +93,7 @@ async def full_run(p: Platform, n: int, concurrency: int) -> float:
 
     start = time.perf_counter()
     await asyncio.gather(*(one(i) for i in range(n)))
-    ok(await p.review.post(f"/api/v1/batches/{batch}/publication", headers=p.auth("ministry")))
+    await publish(p, batch)
     for app_id in ids:
         await p.temporal.get_workflow_handle(f"application:{app_id}").result()
     return n / (time.perf_counter() - start)

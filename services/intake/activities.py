@@ -11,8 +11,17 @@ from temporalio.exceptions import ApplicationError
 from services.intake import repository
 from services.intake.rule_book import RuleBook
 from shared.contracts.application import SubmissionRecord, TransitionRecord
-from shared.contracts.batch import PackageRecord, PackageSubmitted
+from shared.contracts.batch import (
+    DeadlineReport,
+    PackageRecord,
+    PackageSubmitted,
+    PlannedReminder,
+    ReminderPlan,
+    ReminderPlanRequest,
+    ReminderRequest,
+)
 from shared.temporal import Activities
+from shared.workdays import reminder_instant
 
 
 class IntakeActivities:
@@ -54,3 +63,37 @@ class IntakeActivities:
             package = await repository.record_package(session, record=record)
         self._events_committed()
         return package
+
+    @activity.defn(name=Activities.INTAKE_RECORD_TRANSITION)
+    async def record_transition(self, record: TransitionRecord) -> None:
+        """A case fact intake owns with nothing more to keep (an authority's answer to the
+        ministry): follow the stage and announce it."""
+        async with self._sessions() as session, session.begin():
+            await repository.record_transition(session, record=record)
+        self._events_committed()
+
+    @activity.defn(name=Activities.INTAKE_PLAN_REMINDERS)
+    async def plan_reminders(self, request: ReminderPlanRequest) -> ReminderPlan:
+        """Absolute reminder instants (09:00 China time), working days from the holiday table."""
+        return ReminderPlan(
+            reminders=[
+                PlannedReminder(at=reminder_instant(request.deadline, r.amount, r.unit),
+                                amount=r.amount, unit=r.unit)
+                for r in request.reminders
+            ]
+        )
+
+    @activity.defn(name=Activities.INTAKE_SEND_REMINDERS)
+    async def send_reminders(self, request: ReminderRequest) -> list[str]:
+        """Announce `batch.reminder.due` to every authority without a package; return them."""
+        async with self._sessions() as session, session.begin():
+            regions = repository.remind_authorities(session, request=request)
+        self._events_committed()
+        return regions
+
+    @activity.defn(name=Activities.INTAKE_REPORT_MISSING_PACKAGES)
+    async def report_missing_packages(self, report: DeadlineReport) -> None:
+        """Tell the ministry which authorities submitted nothing by the deadline."""
+        async with self._sessions() as session, session.begin():
+            repository.report_missing_packages(session, report=report)
+        self._events_committed()

@@ -41,9 +41,18 @@ from shared.contracts.application import (
     SubmissionRecord,
     TransitionRecord,
 )
-from shared.contracts.batch import BatchStart, PackageRecord, PackageSubmitted, PackageUnit
+from shared.contracts.batch import (
+    BatchStart,
+    DeadlineReport,
+    PackageRecord,
+    PackageSubmitted,
+    PackageUnit,
+    ReminderRequest,
+)
 from shared.contracts.events import Facts
+from shared.contracts.notices import BatchReminderDue
 from shared.messaging.outbox import add_case_event, add_event
+from shared.regions import AUTHORITIES
 from shared.rules.model import Category
 from shared.temporal import Errors
 
@@ -607,3 +616,31 @@ async def current_exclusion_uploads(
     if scopes is not None:
         query = query.where(ExclusionUpload.scope.in_(scopes))
     return (await session.scalars(query.order_by(ExclusionUpload.uploaded_at))).all()
+
+
+async def record_transition(session: AsyncSession, *, record: TransitionRecord) -> None:
+    if await apply_transition(session, record=record):
+        add_case_event(session, record.case, record.transition, record.details)
+
+
+def remind_authorities(session: AsyncSession, *, request: ReminderRequest) -> list[str]:
+    """`batch.reminder.due` for each authority that has not submitted; keyed by the offset, so
+    a reminder is sent once even when the deadline moves."""
+    waiting = [code for code in AUTHORITIES if code not in set(request.submitted)]
+    for region in waiting:
+        add_event(
+            session,
+            Facts.BATCH_REMINDER_DUE,
+            BatchReminderDue(
+                batch=request.batch, region=region, deadline=request.deadline, offset=request.amount,
+                unit="working_days" if request.unit == "working_days" else "days",
+            ),
+            key=f"reminder:{request.batch}:{request.amount}{request.unit}:{region}",
+            occurred_at=request.at,
+        )
+    return waiting
+
+
+def report_missing_packages(session: AsyncSession, *, report: DeadlineReport) -> None:
+    add_event(session, Facts.BATCH_DEADLINE_PASSED, report, key=f"deadline:{report.batch}:{report.deadline.isoformat()}",
+              occurred_at=report.at)

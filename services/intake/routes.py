@@ -35,7 +35,9 @@ from services.intake.schemas import (
     AttachmentOut,
     BatchCreate,
     BatchOut,
+    DeadlineIn,
     ExclusionUploadOut,
+    InformationIn,
     RecommendationIn,
     RuleSetOut,
     SubmitIn,
@@ -44,12 +46,20 @@ from shared.contracts.application import (
     CaseView,
     EligibilityResult,
     ExclusionKind,
+    InformationAnswer,
     RecommendationCommand,
     Stage,
     SubmitCommand,
 )
 from shared.contracts.auth import Principal, Role
-from shared.contracts.batch import BatchStart, PackageCommand, PackageSubmitted
+from shared.contracts.batch import (
+    BatchStart,
+    BatchView,
+    ExtendCommand,
+    PackageCommand,
+    PackageSubmitted,
+    ReminderSpec,
+)
 from shared.db import utcnow
 from shared.http import ApiError, not_found
 from shared.regions import AUTHORITIES, Authority
@@ -142,6 +152,8 @@ async def create_batch(
             BatchStart(
                 code=batch.code, rule_set=batch.rule_set, title=batch.title,
                 deadline=rule_set.submission_deadline,
+                reminders=[ReminderSpec(amount=r.amount, unit=r.unit) for r in rule_set.reminder_offsets],
+                publicity_days=rule_set.publicity_days,
             ),
             id=batch_workflow_id(batch.code),
             task_queue=runtime.queues.workflows,
@@ -544,6 +556,34 @@ async def submit_package(
         raise not_found(f"batch {batch}")
     handle = runtime.temporal.get_workflow_handle_for(BatchWorkflow.run, batch_workflow_id(batch))
     return await handle.execute_update(BatchWorkflow.submit_package, PackageCommand(actor=province))
+
+
+@router.post("/batches/{batch}/deadline", response_model=BatchView)
+async def extend_deadline(
+    batch: str, body: DeadlineIn, ministry: MinistryDep, session: SessionDep, runtime: RuntimeDep
+) -> BatchView:
+    """The ministry extends the package deadline; reminders move, none is sent twice."""
+    if await repository.get_batch(session, code=batch) is None:
+        raise not_found(f"batch {batch}")
+    handle = runtime.temporal.get_workflow_handle_for(BatchWorkflow.run, batch_workflow_id(batch))
+    return await handle.execute_update(
+        BatchWorkflow.extend_deadline, ExtendCommand(actor=ministry, deadline=body.deadline, reason=body.reason)
+    )
+
+
+@router.post("/applications/{application_id}/information", response_model=ApplicationOut)
+async def provide_information(
+    application_id: str, body: InformationIn, province: ProvinceDep, session: SessionDep,
+    runtime: RuntimeDep,
+) -> ApplicationOut:
+    """The authority answers the ministry's request for more information."""
+    app = await _visible(session, province, application_id)
+    handle = runtime.temporal.get_workflow_handle_for(ApplicationWorkflow.run, application_workflow_id(app.id))
+    view = await handle.execute_update(
+        ApplicationWorkflow.provide_information, InformationAnswer(actor=province, answer=body.answer)
+    )
+    await session.refresh(app)
+    return _out(app, view.stage)
 
 
 async def _summary(

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from shared.contracts.applicant import ApplicationData
 from shared.contracts.application import ExclusionDeclarations, RecommendationDecision, Stage
@@ -95,3 +95,12 @@ class ExclusionUploadOut(BaseModel):
     superseded_at: datetime | None = None
     rechecked: int = 0
     """Pending applications whose eligibility was checked again after this upload."""
+
+
+class DeadlineIn(BaseModel):
+    deadline: AwareDatetime = Field(description="the new deadline, with its offset (China time: +08:00)")
+    reason: str = Field(default="", max_length=2000)
+
+
+class InformationIn(BaseModel):
+    answer: str = Field(min_length=1, max_length=10000)

@@ -12,7 +12,12 @@ from temporalio.client import Client
 
 from services.review import repository
 from shared.contracts.application import ListingRecord, TransitionRecord
-from shared.contracts.batch import PublicationPlan, PublicationRequest
+from shared.contracts.batch import (
+    PublicationPlan,
+    PublicationRequest,
+    PublicityOpened,
+    PublicityRequest,
+)
 from shared.contracts.listing import (
     RemovalRecord,
     ReReviewOpen,
@@ -51,7 +56,7 @@ class ReviewActivities:
             self.record_decision, self.prepare_publication, self.record_listing,
             self.record_removal, self.remind_yearly_report, self.open_rereview,
             self.remind_rereview, self.record_rereview_report, self.complete_rereview,
-            self.ensure_rereview_schedule,
+            self.ensure_rereview_schedule, self.record_transition, self.open_publicity,
         ]
 
     async def _in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -71,6 +76,14 @@ class ReviewActivities:
     @activity.defn(name=Activities.REVIEW_RECORD_LISTING)
     async def record_listing(self, record: ListingRecord) -> None:
         await self._in_transaction(lambda s: repository.record_listing(s, record=record))
+
+    @activity.defn(name=Activities.REVIEW_RECORD_TRANSITION)
+    async def record_transition(self, record: TransitionRecord) -> None:
+        await self._in_transaction(lambda s: repository.record_transition(s, record=record))
+
+    @activity.defn(name=Activities.REVIEW_OPEN_PUBLICITY)
+    async def open_publicity(self, request: PublicityRequest) -> PublicityOpened:
+        return await self._in_transaction(lambda s: repository.open_publicity(s, request=request))
 
     @activity.defn(name=Activities.REVIEW_RECORD_REMOVAL)
     async def record_removal(self, record: RemovalRecord) -> None:

@@ -173,3 +173,35 @@ class ListingFinding(Base):
     reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
     actor: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Publicity(Base):
+    """The publicity period (公示) of a batch's proposed list."""
+
+    __tablename__ = "publicities"
+
+    batch: Mapped[str] = mapped_column(String(32), primary_key=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column(default=0)
+    actor: Mapped[str] = mapped_column(String(100))
+
+
+class Objection(Base):
+    """An objection lodged against a unit on the proposed list during publicity."""
+
+    __tablename__ = "objections"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    batch: Mapped[str] = mapped_column(String(32))
+    application_id: Mapped[str] = mapped_column(String(64))
+    lodged_by: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(200), default="")
+    grounds: Mapped[str] = mapped_column(Text)
+    lodged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    resolution: Mapped[str] = mapped_column(Text, default="")
+    resolved_by: Mapped[str | None] = mapped_column(String(100), default=None)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    __table_args__ = (Index("ix_objections_batch", "batch", "status"),)

@@ -17,7 +17,9 @@ from services.review.models import (
     ListedUnit,
     ListingFinding,
     ListingSpotCheck,
+    Objection,
     Publication,
+    Publicity,
     ReReview,
     ReReviewRequest,
     ReReviewResult,
@@ -30,7 +32,14 @@ from shared.contracts.application import (
     Stage,
     TransitionRecord,
 )
-from shared.contracts.batch import ListedUnitsPublished, PublicationPlan, PublicationRequest
+from shared.contracts.batch import (
+    ListedUnitsPublished,
+    ObjectionOut,
+    PublicationPlan,
+    PublicationRequest,
+    PublicityOpened,
+    PublicityRequest,
+)
 from shared.contracts.events import EventEnvelope, Facts
 from shared.contracts.listing import (
     LegacyImportResult,
@@ -47,6 +56,7 @@ from shared.contracts.listing import (
     YearlyReportOut,
 )
 from shared.contracts.listing import ListedUnit as ListedUnitRef
+from shared.db import utcnow
 from shared.messaging.outbox import add_case_event, add_event
 from shared.rules.model import Category
 
@@ -154,18 +164,30 @@ async def prepare_publication(session: AsyncSession, *, request: PublicationRequ
         )
         session.add(publication)
         await session.flush()
+        upheld = select(Objection.application_id).where(
+            Objection.batch == request.batch, Objection.status == "upheld"
+        )
+        # An approved unit against which an objection was upheld stays off the list.
+        await session.execute(
+            update(Decision)
+            .where(Decision.batch == request.batch, Decision.decision == "approve",
+                   Decision.publication_id.is_(None), Decision.application_id.in_(upheld))
+            .values(decision="excluded", publication_id=request.publication_id)
+        )
         await session.execute(
             update(Decision)
             .where(Decision.batch == request.batch, Decision.decision == "approve",
                    Decision.publication_id.is_(None))
             .values(publication_id=request.publication_id)
         )
-    decisions = (
+    claimed = (
         await session.scalars(
             select(Decision).where(Decision.publication_id == request.publication_id)
             .order_by(Decision.application_id)
         )
     ).all()
+    decisions = [d for d in claimed if d.decision == "approve"]
+    excluded = [d for d in claimed if d.decision == "excluded"]
     if publication.count != len(decisions) or not publication.count:
         publication.count = len(decisions)
         add_event(
@@ -182,6 +204,7 @@ async def prepare_publication(session: AsyncSession, *, request: PublicationRequ
         batch=request.batch,
         published_at=publication.published_at,
         cases=[ApplicationCase.model_validate(d.case) for d in decisions],
+        excluded=[ApplicationCase.model_validate(d.case) for d in excluded],
     )
 
 
@@ -466,3 +489,75 @@ async def units_by_ids(session: AsyncSession, *, application_ids: list[str]) -> 
     if not application_ids:
         return []
     return (await session.scalars(select(ListedUnit).where(ListedUnit.application_id.in_(application_ids)))).all()
+
+
+# ------------------------------------------------------------------ publicity and objections
+
+
+async def record_transition(session: AsyncSession, *, record: TransitionRecord) -> None:
+    """A case fact review owns with nothing more to keep (an information request, an exclusion)."""
+    add_case_event(session, record.case, record.transition, record.details)
+
+
+async def open_publicity(session: AsyncSession, *, request: PublicityRequest) -> PublicityOpened:
+    approved = await session.scalar(
+        select(func.count()).select_from(Decision).where(
+            Decision.batch == request.batch, Decision.decision == "approve", Decision.publication_id.is_(None)
+        )
+    )
+    publicity = await session.get(Publicity, request.batch)
+    if publicity is None:
+        publicity = Publicity(batch=request.batch, opened_at=request.opened_at, closes_at=request.closes_at,
+                              count=int(approved or 0), actor=request.actor.label())
+        session.add(publicity)
+        opened = PublicityOpened(batch=request.batch, opened_at=request.opened_at,
+                                 closes_at=request.closes_at, count=publicity.count)
+        add_event(session, Facts.PUBLICITY_OPENED, opened, key=f"publicity:{request.batch}",
+                  occurred_at=request.opened_at)
+        return opened
+    return PublicityOpened(batch=publicity.batch, opened_at=publicity.opened_at,
+                           closes_at=publicity.closes_at, count=publicity.count)
+
+
+async def proposed_list(session: AsyncSession, *, batch: str) -> Sequence[Decision]:
+    return (
+        await session.scalars(
+            select(Decision).where(Decision.batch == batch, Decision.decision == "approve",
+                                   Decision.publication_id.is_(None))
+            .order_by(Decision.application_id)
+        )
+    ).all()
+
+
+async def add_objection(
+    session: AsyncSession, *, batch: str, application_id: str, lodged_by: str, contact: str, grounds: str
+) -> Objection:
+    objection = Objection(batch=batch, application_id=application_id, lodged_by=lodged_by,
+                          contact=contact, grounds=grounds)
+    session.add(objection)
+    await session.flush()
+    add_event(session, Facts.OBJECTION_LODGED, ObjectionOut.model_validate(objection, from_attributes=True),
+              key=f"objection:{objection.id}:lodged")
+    return objection
+
+
+async def resolve_objection(
+    session: AsyncSession, *, objection: Objection, upheld: bool, resolution: str, actor: str
+) -> None:
+    objection.status = "upheld" if upheld else "dismissed"
+    objection.resolution, objection.resolved_by, objection.resolved_at = resolution, actor, utcnow()
+    await session.flush()
+    add_event(session, Facts.OBJECTION_RESOLVED, ObjectionOut.model_validate(objection, from_attributes=True),
+              key=f"objection:{objection.id}:resolved")
+
+
+async def get_objection(session: AsyncSession, *, objection_id: int) -> Objection | None:
+    return await session.get(Objection, objection_id)
+
+
+async def list_objections(session: AsyncSession, *, batch: str) -> Sequence[Objection]:
+    return (await session.scalars(select(Objection).where(Objection.batch == batch).order_by(Objection.id))).all()
+
+
+async def get_publicity(session: AsyncSession, *, batch: str) -> Publicity | None:
+    return await session.get(Publicity, batch)

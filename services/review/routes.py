@@ -11,7 +11,12 @@ from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from fastapi.responses import HTMLResponse
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from temporalio.client import ScheduleActionStartWorkflow, ScheduleHandle, WorkflowExecutionStatus
+from temporalio.client import (
+    ScheduleActionStartWorkflow,
+    ScheduleHandle,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+)
 from temporalio.service import RPCError
 
 from services.review import repository
@@ -34,9 +39,13 @@ from services.review.schemas import (
     FindingIn,
     FindingOut,
     HistoryItemOut,
+    InformationRequestIn,
     ListedUnitOut,
+    ObjectionIn,
+    ObjectionResolutionIn,
     OpsCaseOut,
     PendingActivityOut,
+    ProposedUnitOut,
     PublicList,
     RemovalIn,
     ReReviewOut,
@@ -47,8 +56,14 @@ from services.review.schemas import (
     YearlyReportIn,
 )
 from shared.chinatime import CHINA
-from shared.contracts.application import DecisionCommand, Stage
-from shared.contracts.batch import BatchView, PublishCommand
+from shared.contracts.application import CaseView, DecisionCommand, InformationRequest, Stage
+from shared.contracts.batch import (
+    BatchView,
+    ObjectionNotice,
+    ObjectionOut,
+    PublicityCommand,
+    PublishCommand,
+)
 from shared.contracts.listing import (
     LegacyImportResult,
     ListingView,
@@ -73,6 +88,16 @@ from workflows.rereview.schedule import ensure_rereview_schedule, start_listings
 from workflows.rereview.workflow import ReReviewWorkflow
 
 router = APIRouter(prefix="/api/v1", tags=["review"])
+
+
+def _case_out(application_id: str, view: CaseView) -> CaseStageOut:
+    return CaseStageOut(
+        application_id=application_id, batch=view.case.batch, category=view.case.category.value,
+        region=view.case.region, applicant_name=view.case.applicant_name,
+        credit_code=view.case.credit_code, stage=view.stage.value, seq=view.seq,
+        updated_at=view.history[-1].at,
+    )
+
 pages = APIRouter(tags=["pages"])
 Lang = Annotated[Literal["zh", "en"], Query(description="zh (default) or en")]
 
@@ -122,12 +147,7 @@ async def decide(
         ApplicationWorkflow.decide,
         DecisionCommand(actor=ministry, decision=body.decision, reason=body.reason),
     )
-    return CaseStageOut(
-        application_id=application_id, batch=view.case.batch, category=view.case.category.value,
-        region=view.case.region, applicant_name=view.case.applicant_name,
-        credit_code=view.case.credit_code, stage=view.stage.value, seq=view.seq,
-        updated_at=view.history[-1].at,
-    )
+    return _case_out(application_id, view)
 
 
 @router.get("/applications", response_model=list[CaseStageOut])
@@ -447,3 +467,96 @@ async def announcement(batch: str, session: SessionDep, templates: TemplatesDep,
                else f"Announcement of the Green Manufacturing List, batch {batch}"),
         published=published.strftime("%Y年%m月%d日") if lang == "zh" else published.strftime("%d %B %Y"),
     )
+
+
+# ----------------------------------------------------------------------------- ministry review: more information
+
+
+@router.post("/applications/{application_id}/information-request", response_model=CaseStageOut)
+async def request_information(
+    application_id: str, body: InformationRequestIn, ministry: MinistryDep, runtime: RuntimeDep
+) -> CaseStageOut:
+    """Send a recommended application back to its authority for more information, due by a date."""
+    handle = runtime.temporal.get_workflow_handle_for(ApplicationWorkflow.run, application_workflow_id(application_id))
+    view = await handle.execute_update(
+        ApplicationWorkflow.request_information,
+        InformationRequest(actor=ministry, question=body.question, due=body.due),
+    )
+    return _case_out(application_id, view)
+
+
+# ----------------------------------------------------------------------------- publicity and objections
+
+
+def _batch(runtime: RuntimeDep, batch: str) -> WorkflowHandle[BatchWorkflow, BatchView]:
+    return runtime.temporal.get_workflow_handle_for(BatchWorkflow.run, batch_workflow_id(batch))
+
+
+@router.post("/batches/{batch}/publicity", response_model=BatchView)
+async def start_publicity(batch: str, ministry: MinistryDep, runtime: RuntimeDep) -> BatchView:
+    """Make the proposed list public (公示) for the rule set's number of days."""
+    return await _batch(runtime, batch).execute_update(
+        BatchWorkflow.start_publicity, PublicityCommand(actor=ministry)
+    )
+
+
+@router.get("/batches/{batch}/proposed-list", response_model=list[ProposedUnitOut])
+async def proposed_list(batch: str, session: SessionDep) -> list[ProposedUnitOut]:
+    """The approved units proposed for the list (public during publicity; no token needed)."""
+    if await repository.get_publicity(session, batch=batch) is None:
+        raise not_found(f"publicity of batch {batch}")
+    return [
+        ProposedUnitOut(application_id=d.application_id, category=d.case["category"], region=d.case["region"],
+                        name=d.case["applicant_name"], credit_code=d.case["credit_code"])
+        for d in await repository.proposed_list(session, batch=batch)
+    ]
+
+
+@router.post("/batches/{batch}/objections", status_code=201, response_model=ObjectionOut)
+async def lodge_objection(batch: str, body: ObjectionIn, session: SessionDep, runtime: RuntimeDep) -> ObjectionOut:
+    """Anyone may object to a proposed unit while the publicity period runs (no token needed)."""
+    view = await _batch(runtime, batch).query(BatchWorkflow.view)
+    if view.stage != "publicity":
+        raise ApiError(409, "WrongStage", f"batch {batch} is not in its publicity period ({view.stage})",
+                       message_zh=f"批次{batch}不在公示期内")
+    if body.application_id not in {d.application_id for d in await repository.proposed_list(session, batch=batch)}:
+        raise ApiError(422, "Invalid", f"{body.application_id} is not on the proposed list", field="application_id")
+    objection = await repository.add_objection(
+        session, batch=batch, application_id=body.application_id, lodged_by=body.lodged_by,
+        contact=body.contact, grounds=body.grounds,
+    )
+    await session.commit()
+    runtime.events_committed()
+    await _batch(runtime, batch).signal(
+        BatchWorkflow.objection, ObjectionNotice(objection_id=objection.id, application_id=objection.application_id)
+    )
+    return ObjectionOut.model_validate(objection, from_attributes=True)
+
+
+@router.get("/batches/{batch}/objections", response_model=list[ObjectionOut])
+async def list_objections(batch: str, _: StaffDep, session: SessionDep) -> list[ObjectionOut]:
+    """Objections to a batch's proposed list (ministry, ops)."""
+    return [ObjectionOut.model_validate(o, from_attributes=True) for o in await repository.list_objections(session, batch=batch)]
+
+
+@router.post("/objections/{objection_id}/resolution", response_model=ObjectionOut)
+async def resolve_objection(
+    objection_id: int, body: ObjectionResolutionIn, ministry: MinistryDep, session: SessionDep, runtime: RuntimeDep
+) -> ObjectionOut:
+    """The ministry upholds (the unit stays off the list) or dismisses an objection."""
+    objection = await repository.get_objection(session, objection_id=objection_id)
+    if objection is None:
+        raise not_found(f"objection {objection_id}")
+    if objection.status != "open":
+        raise ApiError(409, "Duplicate", f"objection {objection_id} was {objection.status} already")
+    await repository.resolve_objection(
+        session, objection=objection, upheld=body.upheld, resolution=body.resolution, actor=ministry.label()
+    )
+    await session.commit()
+    runtime.events_committed()
+    await _batch(runtime, objection.batch).signal(
+        BatchWorkflow.objection,
+        ObjectionNotice(objection_id=objection.id, application_id=objection.application_id, resolved=True,
+                        upheld=body.upheld),
+    )
+    return ObjectionOut.model_validate(objection, from_attributes=True)

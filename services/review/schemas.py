@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 from shared.contracts.application import CaseView, MinistryDecision
 from shared.contracts.listing import RemovalReason, UnitCheck, YearlyReportOut
@@ -149,3 +149,28 @@ class FindingOut(BaseModel):
     actor: str
     recorded_at: datetime
     removal_status: str | None = None
+
+
+class InformationRequestIn(BaseModel):
+    question: str = Field(min_length=1, max_length=5000)
+    due: AwareDatetime = Field(description="when the authority must answer, with its offset (+08:00)")
+
+
+class ObjectionIn(BaseModel):
+    application_id: str
+    lodged_by: str = Field(min_length=1, max_length=200, description="name of the person or body objecting")
+    contact: str = Field(default="", max_length=200)
+    grounds: str = Field(min_length=5, max_length=10000)
+
+
+class ObjectionResolutionIn(BaseModel):
+    upheld: bool
+    resolution: str = Field(min_length=1, max_length=5000)
+
+
+class ProposedUnitOut(BaseModel):
+    application_id: str
+    category: str
+    region: str
+    name: str
+    credit_code: str

@@ -18,6 +18,7 @@ class Stage(StrEnum):
     EVALUATION = "evaluation"  # third-party evaluation (factory, park, supply chain)
     RECOMMENDATION = "recommendation"  # with the provincial authority
     MINISTRY_REVIEW = "ministry_review"
+    INFORMATION_REQUESTED = "information_requested"  # back with the authority, due by a date
     APPROVED = "approved"  # awaiting publication
     PUBLISHED = "published"
     LISTED = "listed"  # a listed unit under management
@@ -179,6 +180,7 @@ class PublicationNotice(BaseModel):
 class TransitionRecord(BaseModel):
     case: ApplicationCase
     transition: StageTransition
+    details: dict[str, Any] = Field(default_factory=dict)
 
 
 class SubmissionRecord(TransitionRecord):
@@ -205,3 +207,23 @@ class ListingRecord(BaseModel):
     case: ApplicationCase
     transition: StageTransition
     publication_id: str
+
+
+class InformationRequest(BaseModel):
+    """The ministry sends a recommended application back to its authority for more information."""
+
+    actor: Principal
+    question: str
+    due: datetime
+
+
+class InformationAnswer(BaseModel):
+    actor: Principal
+    answer: str
+
+
+class ExclusionNotice(BaseModel):
+    """Signal from the batch: approved, but left off the published list (objection upheld)."""
+
+    publication_id: str
+    reason: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -11,12 +12,93 @@ from shared.contracts.auth import Principal
 from shared.rules.model import Category
 
 
+class ReminderSpec(BaseModel):
+    amount: int
+    unit: Literal["calendar_days", "working_days"] = "calendar_days"
+
+
 class BatchStart(BaseModel):
     code: str
     rule_set: str
     title: str = ""
     deadline: datetime | None = None
     """Authorities' packages must arrive strictly before this instant; None = no deadline."""
+    reminders: list[ReminderSpec] = Field(default_factory=list)
+    publicity_days: int = 7
+
+
+class ReminderPlanRequest(BaseModel):
+    deadline: datetime
+    reminders: list[ReminderSpec]
+
+
+class PlannedReminder(BaseModel):
+    at: datetime
+    amount: int
+    unit: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.amount}{self.unit}"
+
+
+class ReminderPlan(BaseModel):
+    reminders: list[PlannedReminder] = Field(default_factory=list)
+
+
+class ReminderRequest(BaseModel):
+    """Remind every authority that has not submitted its package."""
+
+    batch: str
+    deadline: datetime
+    amount: int
+    unit: str
+    submitted: list[str]
+    at: datetime
+
+
+class DeadlineReport(BaseModel):
+    """Payload of `batch.deadline.passed`: who submitted nothing (for the ministry)."""
+
+    batch: str
+    deadline: datetime
+    missing: list[str]
+    at: datetime
+
+
+class ExtendCommand(BaseModel):
+    actor: Principal
+    deadline: datetime
+    reason: str = ""
+
+
+class PublicityCommand(BaseModel):
+    actor: Principal
+
+
+class PublicityRequest(BaseModel):
+    batch: str
+    actor: Principal
+    opened_at: datetime
+    closes_at: datetime
+
+
+class PublicityOpened(BaseModel):
+    """Payload of `review.publicity.opened`: the proposed list is public until `closes_at`."""
+
+    batch: str
+    opened_at: datetime
+    closes_at: datetime
+    count: int
+
+
+class ObjectionNotice(BaseModel):
+    """Signal to the batch: an objection was lodged (`resolved` false) or resolved."""
+
+    objection_id: int
+    application_id: str
+    resolved: bool = False
+    upheld: bool = False
 
 
 class PublishCommand(BaseModel):
@@ -30,6 +112,9 @@ class PublicationPlan(BaseModel):
     batch: str
     published_at: datetime
     cases: list[ApplicationCase] = Field(default_factory=list)
+    excluded: list[ApplicationCase] = Field(
+        default_factory=list, description="approved, but an objection against them was upheld"
+    )
 
 
 class PublicationRequest(BaseModel):
@@ -48,6 +133,9 @@ class BatchView(BaseModel):
     deadline: datetime | None = None
     packages: list[str] = Field(default_factory=list)
     """Regions whose package has been submitted, in order of submission."""
+    reminders_sent: list[str] = Field(default_factory=list)
+    publicity_closes_at: datetime | None = None
+    open_objections: list[int] = Field(default_factory=list)
 
 
 class PackageCommand(BaseModel):
@@ -94,3 +182,18 @@ class ListedUnitsPublished(BaseModel):
     publication_id: str
     published_at: datetime
     count: int
+
+
+class ObjectionOut(BaseModel):
+    """An objection during publicity; payload of `review.objection.lodged` / `.resolved`."""
+
+    id: int
+    batch: str
+    application_id: str
+    lodged_by: str
+    grounds: str
+    lodged_at: datetime
+    status: str
+    resolution: str = ""
+    resolved_by: str | None = None
+    resolved_at: datetime | None = None

@@ -48,6 +48,14 @@ class Facts:
     APPLICATION_LISTED = "review.application.listed"
     LIST_PUBLISHED = "review.list.published"
     BATCH_REMINDER_DUE = "batch.reminder.due"
+    BATCH_DEADLINE_PASSED = "batch.deadline.passed"
+    BATCH_DEADLINE_EXTENDED = "batch.deadline.extended"
+    PUBLICITY_OPENED = "review.publicity.opened"
+    OBJECTION_LODGED = "review.objection.lodged"
+    OBJECTION_RESOLVED = "review.objection.resolved"
+    INFORMATION_REQUESTED = "review.application.information_requested"
+    INFORMATION_PROVIDED = "intake.application.information_provided"
+    APPLICATION_EXCLUDED = "review.application.excluded"
     UNIT_REMOVED = "review.unit.removed"
     UNITS_IMPORTED = "review.units.imported"
     YEARLY_REPORT_DUE = "review.yearly_report.due"
@@ -70,6 +78,9 @@ CASE_FACTS: tuple[str, ...] = (
     Facts.REPORT_SUBMITTED,
     Facts.APPLICATION_APPROVED,
     Facts.APPLICATION_REJECTED,
+    Facts.INFORMATION_REQUESTED,
+    Facts.INFORMATION_PROVIDED,
+    Facts.APPLICATION_EXCLUDED,
     Facts.APPLICATION_PUBLISHED,
     Facts.APPLICATION_LISTED,
 )

@@ -400,7 +400,8 @@ class RuleSet(_Frozen):
     submission_deadline: AwareDatetime
     """Materials must reach the ministry strictly before this instant."""
     reminder_offsets: tuple[ReminderOffset, ...] = ()
-    publicity_days: Annotated[int, Field(gt=0)]
+    publicity_days: Annotated[int, Field(ge=0)]
+    """Days the proposed list is public (公示); 0 = no publicity period in the platform."""
     quotas: dict[Category, Quota] = Field(default_factory=dict)
     """Per-authority limits; a category absent here has no quota."""
     agency: AgencyRules

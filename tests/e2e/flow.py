@@ -61,8 +61,9 @@ def ok(resp: Any, status: int = 200) -> dict[str, Any]:
     return body
 
 
-async def open_batch(p: Platform, code: str) -> None:
-    ok(await p.intake.post("/api/v1/batches", json={"code": code, "rule_set": "2020-5"},
+async def open_batch(p: Platform, code: str, rule_set: str = "test-closed") -> None:
+    """Open a batch; `test-closed` is 2020-5 (deadline passed) with no publicity period."""
+    ok(await p.intake.post("/api/v1/batches", json={"code": code, "rule_set": rule_set},
                            headers=p.auth("ministry")), 201)
 
 
@@ -147,3 +148,14 @@ async def wait_stage(p: Platform, app_id: str, stage: str, timeout: float = 15) 
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"{app_id} did not reach {stage}: {body}")
         await asyncio.sleep(0.1)
+
+
+async def publish(p: Platform, batch: str) -> dict[str, Any]:
+    """Publicity (zero days under `test-closed`), then publication."""
+    ok(await p.review.post(f"/api/v1/batches/{batch}/publicity", headers=p.auth("ministry")))
+    for _ in range(100):
+        view = await p.review.post(f"/api/v1/batches/{batch}/publication", headers=p.auth("ministry"))
+        if view.status_code != 409 or "publicity" not in view.text:
+            return ok(view)
+        await asyncio.sleep(0.05)  # the zero-day publicity closes on the workflow's next task
+    return ok(view)

@@ -7,7 +7,7 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 
-from tests.e2e.flow import ok, open_batch, register_agency, to_ministry
+from tests.e2e.flow import ok, open_batch, publish, register_agency, to_ministry
 from tests.helpers.platform import Platform
 
 
@@ -19,7 +19,7 @@ async def publish_two(p: Platform) -> tuple[str, list[str], datetime]:
     for app_id in ids:
         ok(await p.review.post(f"/api/v1/applications/{app_id}/decision", json={"decision": "approve"},
                                headers=p.auth("ministry")))
-    ok(await p.review.post(f"/api/v1/batches/{batch}/publication", headers=p.auth("ministry")))
+    await publish(p, batch)
     for _ in range(100):
         listed = ok(await p.review.get("/api/v1/public/list", params={"batch": batch}))
         if listed["total"] == 2 and all(i["status"] == "listed" for i in listed["items"]):

@@ -12,6 +12,7 @@ from tests.e2e.flow import (
     draft_body,
     ok,
     open_batch,
+    publish,
     register_agency,
     submit,
     to_ministry,
@@ -45,7 +46,7 @@ async def test_each_category_travels_every_stage(platform: Platform) -> None:
         decided = ok(await p.review.post(f"/api/v1/applications/{app_id}/decision",
                                          json={"decision": "approve"}, headers=p.auth("ministry")))
         assert decided["stage"] == "approved"
-    published = ok(await p.review.post(f"/api/v1/batches/{batch}/publication", headers=p.auth("ministry")))
+    published = await publish(p, batch)
     assert published["stage"] == "published" and published["published_count"] == 4
 
     for app_id in ids.values():

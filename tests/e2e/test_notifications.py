@@ -8,7 +8,16 @@ import uuid
 import aio_pika
 
 from shared.messaging.topology import Topology
-from tests.e2e.flow import draft, evaluate, ok, open_batch, register_agency, submit, wait_stage
+from tests.e2e.flow import (
+    draft,
+    evaluate,
+    ok,
+    open_batch,
+    publish,
+    register_agency,
+    submit,
+    wait_stage,
+)
 from tests.helpers.platform import Platform
 from tests.helpers.smtp import SmtpSink
 
@@ -27,7 +36,7 @@ async def test_applicant_hears_of_submission_approval_and_listing(platform: Plat
                            headers=p.auth("province", "110000")))
     ok(await p.review.post(f"/api/v1/applications/{app_id}/decision", json={"decision": "approve"},
                            headers=p.auth("ministry")))
-    ok(await p.review.post(f"/api/v1/batches/{batch}/publication", headers=p.auth("ministry")))
+    await publish(p, batch)
     await wait_stage(p, app_id, "listed")
 
     mails = await smtp.wait_for(lambda m: m["To"] == address, count=3)

@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from services.review.activities import ReviewActivities
+from services.review.app import PARTS
 from shared.config import Settings
 from shared.db import create_engine, migrate, session_factory
 from shared.messaging.tables import MessagingBase, OutboxMessage
 from shared.temporal import TaskQueues
-from services.review.activities import ReviewActivities
-from services.review.app import PARTS
 from tests.conftest import drop_run, make_settings, new_run_id
 from workflows.worker import build_worker
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
@@ -20,6 +21,9 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         DecisionCommand,
         EngagementRecord,
+        ExclusionNotice,
+        InformationAnswer,
+        InformationRequest,
         ListingRecord,
         PublicationNotice,
         RecommendationCommand,
@@ -70,6 +74,8 @@ class ApplicationWorkflow:
         self._engagement_id: str | None = None
         self._agency_id: str | None = None
         self._publication: PublicationNotice | None = None
+        self._exclusion: ExclusionNotice | None = None
+        self._due: datetime | None = None
         self._lock = asyncio.Lock()
         self._queues = TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
 
@@ -79,7 +85,17 @@ class ApplicationWorkflow:
         await workflow.wait_condition(
             lambda: self._stage in TERMINAL_STAGES
             or (self._stage == Stage.APPROVED and self._publication is not None)
+            or (self._stage == Stage.APPROVED and self._exclusion is not None)
         )
+        if self._stage == Stage.APPROVED and self._exclusion is not None:
+            async with self._lock:
+                exclusion = self._exclusion
+                await self._move(
+                    Stage.REJECTED, Facts.APPLICATION_EXCLUDED, SYSTEM, exclusion.reason,
+                    Activities.REVIEW_RECORD_TRANSITION, self._queues.review,
+                    lambda t: TransitionRecord(case=self._case, transition=t,
+                                               details={"publication_id": exclusion.publication_id}),
+                )
         if self._stage == Stage.APPROVED and self._publication is not None:
             async with self._lock:
                 notice = self._publication
@@ -121,6 +137,12 @@ class ApplicationWorkflow:
     @workflow.query
     def view(self) -> CaseView:
         return self._view()
+
+    @workflow.signal
+    def excluded(self, notice: ExclusionNotice) -> None:
+        # An objection against this unit was upheld during publicity: it stays off the list.
+        if self._stage == Stage.APPROVED and self._publication is None and self._exclusion is None:
+            self._exclusion = notice
 
     @workflow.signal
     def published(self, notice: PublicationNotice) -> None:
@@ -284,6 +306,49 @@ class ApplicationWorkflow:
             {Facts.APPLICATION_APPROVED, Facts.APPLICATION_REJECTED},
         )
 
+    @workflow.update
+    async def request_information(self, cmd: InformationRequest) -> CaseView:
+        async with self._lock:
+            self._check_request_information(cmd)
+            await self._move(
+                Stage.INFORMATION_REQUESTED, Facts.INFORMATION_REQUESTED, cmd.actor, cmd.question,
+                Activities.REVIEW_RECORD_TRANSITION, self._queues.review,
+                lambda t: TransitionRecord(case=self._case, transition=t,
+                                           details={"due": cmd.due.isoformat()}),
+            )
+            self._due = cmd.due
+            self._upsert_search_attributes()
+            return self._view()
+
+    @request_information.validator
+    def _check_request_information(self, cmd: InformationRequest) -> None:
+        self._require_actor(cmd.actor, Role.MINISTRY, None)
+        if not cmd.question.strip():
+            raise refusal(Errors.INVALID, "say what information is needed", field="question")
+        if cmd.due <= workflow.now():
+            raise refusal(Errors.INVALID, "the due date must be in the future", field="due")
+        self._require_stage(Stage.MINISTRY_REVIEW, "ask for more information", set())
+
+    @workflow.update
+    async def provide_information(self, cmd: InformationAnswer) -> CaseView:
+        async with self._lock:
+            self._check_provide_information(cmd)
+            await self._move(
+                Stage.MINISTRY_REVIEW, Facts.INFORMATION_PROVIDED, cmd.actor, cmd.answer,
+                Activities.INTAKE_RECORD_TRANSITION, self._queues.intake,
+                lambda t: TransitionRecord(case=self._case, transition=t),
+            )
+            self._due = None
+            self._upsert_search_attributes()
+            return self._view()
+
+    @provide_information.validator
+    def _check_provide_information(self, cmd: InformationAnswer) -> None:
+        self._require_actor(cmd.actor, Role.PROVINCE, self._case.region)
+        if not cmd.answer.strip():
+            raise refusal(Errors.INVALID, "the answer is empty", field="answer")
+        self._require_stage(Stage.INFORMATION_REQUESTED, "answer", {Facts.INFORMATION_PROVIDED})
+
     # ----------------------------------------------------------------- internals
 
     def _require_actor(self, actor: Principal, role: Role, scope: str | None) -> None:
@@ -343,6 +408,10 @@ class ApplicationWorkflow:
                 SearchAttributes.CATEGORY.value_set(self._case.category.value),
                 SearchAttributes.REGION.value_set(self._case.region),
                 SearchAttributes.STAGE.value_set(self._stage.value),
+                # Ops find overdue answers by `GlDueAt < now`.
+                SearchAttributes.DUE_AT.value_set(self._due)
+                if self._due
+                else SearchAttributes.DUE_AT.value_unset(),
             ]
         )
 

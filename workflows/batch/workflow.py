@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
+    from pydantic import BaseModel
+
     from shared.chinatime import deadline_text
-    from shared.contracts.application import PublicationNotice
+    from shared.contracts.application import ExclusionNotice, PublicationNotice
     from shared.contracts.auth import Role
     from shared.contracts.batch import (
         BatchStart,
         BatchView,
+        DeadlineReport,
+        ExtendCommand,
+        ObjectionNotice,
         PackageCommand,
         PackageRecord,
         PackageSubmitted,
+        PlannedReminder,
         PublicationPlan,
         PublicationRequest,
+        PublicityCommand,
+        PublicityOpened,
+        PublicityRequest,
         PublishCommand,
+        ReminderPlan,
+        ReminderPlanRequest,
+        ReminderRequest,
     )
     from shared.contracts.listing import ReReviewScheduleRequest
     from shared.regions import AUTHORITIES
@@ -36,17 +50,26 @@ with workflow.unsafe.imports_passed_through():
 # Signals to the listed cases go out in slices: a few hundred in flight keeps the server's
 # mutable-state cache from filling up (ResourceExhausted, measured in PATTERNS.md).
 FAN_OUT = 200
+DEADLINES_PATCH = "batch-deadlines-publicity"
 
 
 @workflow.defn(name="BatchWorkflow")
 class BatchWorkflow:
     """One batch, id `batch:{code}`.
 
-    Updates: submit_package (an authority, once, strictly before the deadline; the deadline
-      lives in `self._deadline` so reminders and extensions can move it),
-      publish (ministry; refused once published).
+    Until the deadline, the authorities that have not submitted their package are reminded at
+    the rule set's offsets (calendar or Chinese working days, 09:00 China time); at the
+    deadline the ministry is told who submitted nothing. The ministry may extend the
+    deadline: the timers move, reminders already sent are not sent again. After review, the
+    proposed list is public for the rule set's publicity days; objections lodged then must be
+    resolved before publication; units with an upheld objection are left off the list.
+
+    Updates: submit_package (an authority, once, strictly before the deadline),
+      extend_deadline (ministry, while open), start_publicity (ministry, after the deadline),
+      publish (ministry, after publicity, with no objection open).
+    Signals: objection (lodged or resolved, from the review service).
     Queries: view.
-    Stages: open → published. Terminal state: published.
+    Stages: open → reviewing → publicity → publicity_closed → published (terminal).
     """
 
     @workflow.init
@@ -58,12 +81,27 @@ class BatchWorkflow:
         self._lock = asyncio.Lock()
         self._deadline = start.deadline
         self._packages: dict[str, PackageSubmitted] = {}
+        self._replan = True
+        self._sent: set[str] = set()
+        self._closes_at: datetime | None = None
+        self._objections: set[int] = set()
+        self._runs_deadlines = False
 
     @workflow.run
     async def run(self, start: BatchStart) -> BatchView:
         workflow.upsert_search_attributes(
             [SearchAttributes.BATCH.value_set(start.code), SearchAttributes.STAGE.value_set("open")]
         )
+        # Histories recorded before deadlines were run by the workflow wait for publication
+        # straight away; new runs take the path below (patched, so both replay).
+        self._runs_deadlines = workflow.patched(DEADLINES_PATCH)
+        if self._runs_deadlines:
+            await self._collect_packages()
+            self._set_stage("reviewing")
+            await workflow.wait_condition(lambda: self._stage != "reviewing")
+            if self._stage == "publicity" and self._closes_at is not None:
+                await self._sleep_until(self._closes_at)
+                self._set_stage("publicity_closed")
         await workflow.wait_condition(lambda: self._stage == "published")
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view()
@@ -78,7 +116,123 @@ class BatchWorkflow:
             published_count=len(self._plan.cases) if self._plan else 0,
             deadline=self._deadline,
             packages=list(self._packages),
+            reminders_sent=sorted(self._sent),
+            publicity_closes_at=self._closes_at,
+            open_objections=sorted(self._objections),
         )
+
+    # ----------------------------------------------------------------- deadline and reminders
+
+    async def _collect_packages(self) -> None:
+        """Remind at each planned instant until the deadline, then report who is missing."""
+        if self._deadline is None:
+            return
+        plan: list[PlannedReminder] = []
+        while workflow.now() < self._deadline:
+            if self._replan:
+                self._replan = False
+                planned: ReminderPlan = await self._activity(
+                    Activities.INTAKE_PLAN_REMINDERS,
+                    ReminderPlanRequest(deadline=self._deadline, reminders=self._start.reminders),
+                    self._queues.intake, ReminderPlan,
+                )
+                # Instants already past when planned (a batch opened late) are not sent.
+                plan = [r for r in planned.reminders if r.at > workflow.now() and r.key not in self._sent]
+            due = sorted((r for r in plan if r.key not in self._sent), key=lambda r: r.at)
+            target = due[0].at if due else self._deadline
+            workflow.upsert_search_attributes([SearchAttributes.DUE_AT.value_set(target)])
+            try:
+                await workflow.wait_condition(lambda: self._replan, timeout=max(target - workflow.now(), timedelta(0)))
+            except TimeoutError:
+                if due and workflow.now() >= due[0].at:
+                    reminder = due[0]
+                    await self._activity(
+                        Activities.INTAKE_SEND_REMINDERS,
+                        ReminderRequest(batch=self._start.code, deadline=self._deadline, amount=reminder.amount,
+                                        unit=reminder.unit, submitted=sorted(self._packages), at=workflow.now()),
+                        self._queues.intake,
+                    )
+                    self._sent.add(reminder.key)
+        await self._activity(
+            Activities.INTAKE_REPORT_MISSING_PACKAGES,
+            DeadlineReport(batch=self._start.code, deadline=self._deadline,
+                           missing=sorted(set(AUTHORITIES) - set(self._packages)), at=workflow.now()),
+            self._queues.intake,
+        )
+
+    @workflow.update
+    async def extend_deadline(self, cmd: ExtendCommand) -> BatchView:
+        self._check_extend(cmd)
+        self._deadline = cmd.deadline
+        self._replan = True
+        return self.view()
+
+    @extend_deadline.validator
+    def _check_extend(self, cmd: ExtendCommand) -> None:
+        if cmd.actor.role != Role.MINISTRY:
+            raise refusal(Errors.FORBIDDEN, "only the ministry extends a deadline")
+        if self._stage != "open" or self._deadline is None:
+            raise refusal(Errors.WRONG_STAGE, f"batch {self._start.code} is {self._stage}: its deadline has passed")
+        if cmd.deadline.tzinfo is None or cmd.deadline <= self._deadline:
+            raise refusal(Errors.INVALID, f"the new deadline must be later than {deadline_text(self._deadline)}",
+                          field="deadline")
+
+    # ----------------------------------------------------------------- publicity
+
+    @workflow.update
+    async def start_publicity(self, cmd: PublicityCommand) -> BatchView:
+        async with self._lock:
+            self._check_publicity(cmd)
+            opened = workflow.now()
+            closes = opened + timedelta(days=self._start.publicity_days)
+            await self._activity(
+                Activities.REVIEW_OPEN_PUBLICITY,
+                PublicityRequest(batch=self._start.code, actor=cmd.actor, opened_at=opened, closes_at=closes),
+                self._queues.review, PublicityOpened,
+            )
+            self._closes_at = closes
+            self._set_stage("publicity")
+            workflow.upsert_search_attributes([SearchAttributes.DUE_AT.value_set(closes)])
+            return self.view()
+
+    @start_publicity.validator
+    def _check_publicity(self, cmd: PublicityCommand) -> None:
+        if cmd.actor.role != Role.MINISTRY:
+            raise refusal(Errors.FORBIDDEN, "only the ministry opens the publicity period")
+        if self._stage == "open":
+            raise refusal(Errors.WRONG_STAGE, f"batch {self._start.code} is still open for packages until "
+                          f"{deadline_text(self._deadline) if self._deadline else '(no deadline)'}")
+        if self._stage != "reviewing":
+            raise refusal(Errors.DUPLICATE, f"the publicity of batch {self._start.code} has started already")
+
+    @workflow.signal
+    def objection(self, notice: ObjectionNotice) -> None:
+        if notice.resolved:
+            self._objections.discard(notice.objection_id)
+        else:
+            self._objections.add(notice.objection_id)
+
+    # ----------------------------------------------------------------- helpers
+
+    def _set_stage(self, stage: str) -> None:
+        self._stage = stage
+        workflow.upsert_search_attributes([SearchAttributes.STAGE.value_set(stage)])
+
+    async def _sleep_until(self, moment: datetime) -> None:
+        remaining = moment - workflow.now()
+        if remaining > timedelta(0):
+            await workflow.sleep(remaining)
+
+    async def _activity(
+        self, name: str, arg: object, queue: str, result_type: type[BaseModel] | None = None
+    ) -> Any:
+        try:
+            return await workflow.execute_activity(
+                name, arg, task_queue=queue, result_type=result_type,
+                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+            )
+        except ActivityError as err:
+            raise unwrap(err) from None
 
     @workflow.update
     async def submit_package(self, cmd: PackageCommand) -> PackageSubmitted:
@@ -159,6 +313,19 @@ class BatchWorkflow:
                         for case in plan.cases[i : i + FAN_OUT]
                     )
                 )
+            excluded = ExclusionNotice(
+                publication_id=plan.publication_id,
+                reason="an objection lodged during publicity was upheld",
+            )
+            for i in range(0, len(plan.excluded), FAN_OUT):
+                await asyncio.gather(
+                    *(
+                        workflow.get_external_workflow_handle_for(
+                            ApplicationWorkflow.run, application_workflow_id(case.application_id)
+                        ).signal(ApplicationWorkflow.excluded, excluded)
+                        for case in plan.excluded[i : i + FAN_OUT]
+                    )
+                )
             # Every review cycle after publication a triennial review starts (a Schedule).
             try:
                 await workflow.execute_activity(
@@ -174,13 +341,20 @@ class BatchWorkflow:
             except ActivityError as err:
                 raise unwrap(err) from None
             self._plan = plan
-            self._stage = "published"
-            workflow.upsert_search_attributes([SearchAttributes.STAGE.value_set("published")])
+            self._set_stage("published")
             return self.view()
 
     @publish.validator
     def _check_publish(self, cmd: PublishCommand) -> None:
         if cmd.actor.role != Role.MINISTRY:
             raise refusal(Errors.FORBIDDEN, "only the ministry publishes the list")
-        if self._stage != "open":
+        if self._stage == "published":
             raise refusal(Errors.DUPLICATE, f"batch {self._start.code} is already published")
+        if self._runs_deadlines and self._stage != "publicity_closed":
+            raise refusal(Errors.WRONG_STAGE,
+                          f"batch {self._start.code} is {self._stage}: the list is published after "
+                          "its publicity period")
+        if self._objections:
+            raise refusal(Errors.WRONG_STAGE, "objections are still open: "
+                          + ", ".join(str(o) for o in sorted(self._objections)),
+                          objections=sorted(self._objections))

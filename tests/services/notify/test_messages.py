@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from services.notify.messages import ROUTES, Renderer, build_environment, recipients
-from shared.labels import china_time
 from shared.contracts.auth import Principal, Role
 from shared.contracts.events import Facts
+from shared.labels import china_time
 from tests.services.notify.samples import AGENCY, CREDIT, DEADLINE, REGION, envelope
 
 RENDERER = Renderer(build_environment())

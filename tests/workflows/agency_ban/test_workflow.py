@@ -15,8 +15,6 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
-from tests.helpers.histories import keep_history
-
 from services.agency.activities import AgencyActivities
 from services.agency.models import Ban, Report
 from services.agency.rules import RuleBook
@@ -26,6 +24,7 @@ from shared.messaging.tables import OutboxMessage
 from shared.temporal import Errors, TaskQueues, agency_ban_workflow_id
 from tests.helpers.agency import RULES
 from tests.helpers.agency_db import add_agency, add_engagement, agency_database, code, report_record
+from tests.helpers.histories import keep_history
 from workflows.agency_ban.workflow import AgencyBanWorkflow
 
 

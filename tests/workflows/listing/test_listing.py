@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from services.review.models import ListedUnit as ListedUnitRow
+from services.review.models import Publication
 from shared.contracts.auth import Principal, Role
 from shared.contracts.listing import ListedUnit, Removal, RemovalReason
 from shared.rules.model import Category
 from shared.temporal import listing_workflow_id
 from shared.timeskip import start_time_skipping
-from services.review.models import ListedUnit as ListedUnitRow
-from services.review.models import Publication
 from tests.helpers.histories import keep_history
 from tests.helpers.review_side import review_side
 from workflows.listing.workflow import ListingWorkflow

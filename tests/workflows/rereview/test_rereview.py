@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from shared.contracts.auth import Principal, Role
-from shared.contracts.listing import ReReviewReport, ReReviewStart, RemovalReason, UnitCheck
-from shared.temporal import listing_workflow_id
-from shared.timeskip import start_time_skipping
 from services.review import repository
 from services.review.legacy import parse_legacy_csv
 from services.review.models import ListedUnit, ReReview
+from shared.contracts.auth import Principal, Role
+from shared.contracts.listing import RemovalReason, ReReviewReport, ReReviewStart, UnitCheck
+from shared.temporal import listing_workflow_id
+from shared.timeskip import start_time_skipping
 from tests.helpers.histories import keep_history
 from tests.helpers.review_side import review_side
 from workflows.listing.workflow import ListingWorkflow
@@ -49,8 +49,11 @@ async def test_review_reminds_the_silent_removes_the_reported_and_publishes(tmp_
                 units = [repository.listed_unit_contract(u) for u in added]
             await start_listings(env.client, side.queues, units)
             handle = await start_rereview_now(env.client, ReReviewStart(batch="2017-1"), side.queues, OPENS)
-            await asyncio.sleep(0.5)
-            view = await handle.query(ReReviewWorkflow.view)
+            for _ in range(200):  # until the review has asked the authorities
+                view = await handle.query(ReReviewWorkflow.view)
+                if view.stage == "collecting":
+                    break
+                await asyncio.sleep(0.05)
             assert view.regions_pending == ["110000", "440000"]
             assert view.deadline == datetime(2020, 5, 31, 16, 0, tzinfo=UTC)  # 2020-06-01 00:00 China time
             requested = await side.events("review.rereview.requested")
