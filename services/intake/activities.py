@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -34,6 +35,14 @@ class IntakeActivities:
         self._sessions = sessions
         self._events_committed = events_committed
         self._rules = rules
+
+    def methods(self) -> list[Callable[..., Any]]:
+        """Every activity of the intake service, bound to these dependencies."""
+        return [
+            self.record_submission, self.record_recommendation, self.record_package,
+            self.record_transition, self.plan_reminders, self.send_reminders,
+            self.report_missing_packages,
+        ]
 
     @activity.defn(name=Activities.INTAKE_RECORD_SUBMISSION)
     async def record_submission(self, record: SubmissionRecord) -> None:

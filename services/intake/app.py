@@ -24,14 +24,9 @@ from shared.storage import LocalStorage
 
 
 def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
-    acts = IntakeActivities(
+    return IntakeActivities(
         runtime.sessions, runtime.events_committed, RuleBook(runtime.settings.rule_set_dirs)
-    )
-    return [
-        acts.record_submission, acts.record_recommendation, acts.record_package,
-        acts.record_transition, acts.plan_reminders, acts.send_reminders,
-        acts.report_missing_packages,
-    ]
+    ).methods()
 
 
 PARTS = ServiceParts(

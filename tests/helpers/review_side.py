@@ -1,22 +1,24 @@
-"""The review side of the platform on any Temporal environment: its real activities against a
-fresh PostgreSQL schema, plus the workflows worker, without HTTP or consumers."""
+"""Services' activity workers on any Temporal environment (time-skipping included): their real
+activities against fresh PostgreSQL schemas, plus the workflows worker; no HTTP, no consumers,
+no relay (events stay in the outboxes, where tests read them)."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
+from services.intake.activities import IntakeActivities
+from services.intake.rule_book import RuleBook
 from services.review.activities import ReviewActivities
-from services.review.app import PARTS
-from shared.config import Settings
+from shared.config import ServiceName, Settings
 from shared.db import create_engine, migrate, session_factory
 from shared.messaging.tables import MessagingBase, OutboxMessage
 from shared.temporal import TaskQueues
@@ -25,15 +27,19 @@ from workflows.worker import build_worker
 
 
 @dataclass
-class ReviewSide:
+class Side:
     settings: Settings
     env: WorkflowEnvironment
-    sessions: async_sessionmaker[AsyncSession]
     queues: TaskQueues
+    db: dict[str, async_sessionmaker[AsyncSession]] = field(default_factory=dict)
 
-    async def events(self, routing_key: str) -> list[dict[str, Any]]:
-        """Events the review service wrote to its outbox (the relay is not running here)."""
-        async with self.sessions() as session:
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]:
+        return self.db["review"]
+
+    async def events(self, routing_key: str, service: str = "review") -> list[dict[str, Any]]:
+        """Events a service wrote to its outbox, oldest first."""
+        async with self.db[service]() as session:
             rows = (
                 await session.scalars(
                     select(OutboxMessage).where(OutboxMessage.routing_key == routing_key)
@@ -43,19 +49,44 @@ class ReviewSide:
             return [r.body for r in rows]
 
 
+ReviewSide = Side
+
+
+def _activities(service: str, sessions: async_sessionmaker[AsyncSession], side: Side) -> list[Any]:
+    if service == "review":
+        return ReviewActivities(sessions, lambda: None, side.env.client, side.queues,
+                                side.settings.rule_set_dirs).methods()
+    return IntakeActivities(sessions, lambda: None, RuleBook(side.settings.rule_set_dirs)).methods()
+
+
 @contextlib.asynccontextmanager
-async def review_side(env: WorkflowEnvironment, tmp: Path) -> AsyncIterator[ReviewSide]:
+async def services_side(
+    env: WorkflowEnvironment, tmp: Path, services: Sequence[ServiceName] = ("review",)
+) -> AsyncIterator[Side]:
+    from importlib import import_module
+
     settings = make_settings(new_run_id(), "unused:0", tmp)
-    await migrate(settings, "review", [PARTS.metadata, MessagingBase.metadata])
-    engine = create_engine(settings, "review")
-    sessions = session_factory(engine)
-    queues = TaskQueues(settings.task_queue_prefix)
-    acts = ReviewActivities(sessions, lambda: None, env.client, queues)
+    side = Side(settings=settings, env=env, queues=TaskQueues(settings.task_queue_prefix))
+    engines: list[AsyncEngine] = []
     try:
-        async with build_worker(env.client, queues), Worker(
-            env.client, task_queue=queues.review, activities=acts.methods()
-        ):
-            yield ReviewSide(settings=settings, env=env, sessions=sessions, queues=queues)
+        async with contextlib.AsyncExitStack() as stack:
+            await stack.enter_async_context(build_worker(env.client, side.queues))
+            for service in services:
+                parts = import_module(f"services.{service}.app").PARTS
+                await migrate(settings, service, [parts.metadata, MessagingBase.metadata])
+                engine = create_engine(settings, service)
+                engines.append(engine)
+                side.db[service] = session_factory(engine)
+                await stack.enter_async_context(
+                    Worker(env.client, task_queue=getattr(side.queues, service),
+                           activities=_activities(service, side.db[service], side))
+                )
+            yield side
     finally:
-        await engine.dispose()
+        for engine in engines:
+            await engine.dispose()
         await drop_run(settings, consumers=())
+
+
+def review_side(env: WorkflowEnvironment, tmp: Path) -> contextlib.AbstractAsyncContextManager[Side]:
+    return services_side(env, tmp, ("review",))

@@ -261,7 +261,7 @@ class BatchWorkflow:
     def _check_package(self, cmd: PackageCommand) -> None:
         if cmd.actor.role != Role.PROVINCE or cmd.actor.scope not in AUTHORITIES:
             raise refusal(Errors.FORBIDDEN, "only a recommending authority submits a package")
-        if self._stage != "open":
+        if self._stage == "published":
             raise refusal(Errors.WRONG_STAGE, f"batch {self._start.code} is already published")
         if self._deadline is not None and workflow.now() >= self._deadline:
             raise refusal(
@@ -272,6 +272,8 @@ class BatchWorkflow:
                 "已逾期，不再接受报送",
                 deadline=deadline_text(self._deadline),
             )
+        if self._stage != "open":
+            raise refusal(Errors.WRONG_STAGE, f"batch {self._start.code} is {self._stage}, not taking packages")
         done = self._packages.get(cmd.actor.scope)
         if done is not None:
             raise refusal(
