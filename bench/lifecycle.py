@@ -28,10 +28,10 @@ from temporalio.worker import Worker
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bare_workflow import BareLifecycle, bare_step  # noqa: E402
+from cli.inprocess import Platform, running_platform  # noqa: E402
+from cli.synthetic import draft_body, evaluate, ok, open_batch, publish, register_agency, submit  # noqa: E402
 from shared.temporal import SearchAttributes  # noqa: E402
 from tests.conftest import drop_run, make_settings, new_run_id  # noqa: E402
-from tests.e2e.flow import draft_body, evaluate, ok, open_batch, publish, register_agency, submit  # noqa: E402
-from tests.helpers.platform import Platform, running_platform  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

@@ -151,7 +151,7 @@ async def settings(
 
 @pytest.fixture(scope="session")
 async def platform(settings: Settings, dev_env: WorkflowEnvironment) -> AsyncIterator[object]:
-    from tests.helpers.platform import running_platform
+    from cli.inprocess import running_platform
 
     async with running_platform(settings, dev_env.client) as p:
         yield p

@@ -7,8 +7,8 @@ import asyncio
 import uuid
 from datetime import UTC, datetime
 
-from tests.e2e.flow import ok, open_batch, publish, register_agency, to_ministry
-from tests.helpers.platform import Platform
+from cli.inprocess import Platform
+from cli.synthetic import ok, open_batch, publish, register_agency, to_ministry
 
 
 async def publish_two(p: Platform) -> tuple[str, list[str], datetime]:

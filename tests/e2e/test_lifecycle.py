@@ -6,7 +6,8 @@ import asyncio
 import uuid
 from collections import Counter
 
-from tests.e2e.flow import (
+from cli.inprocess import Platform
+from cli.synthetic import (
     CATEGORIES,
     CLEAN_DECLARATIONS,
     draft_body,
@@ -19,7 +20,6 @@ from tests.e2e.flow import (
     wait_stage,
 )
 from tests.helpers.histories import keep_history
-from tests.helpers.platform import Platform
 
 EXPECTED_FACTS = {
     "green_factory": [

@@ -7,8 +7,8 @@ import uuid
 
 import aio_pika
 
-from shared.messaging.topology import Topology
-from tests.e2e.flow import (
+from cli.inprocess import Platform
+from cli.synthetic import (
     draft,
     evaluate,
     ok,
@@ -18,7 +18,7 @@ from tests.e2e.flow import (
     submit,
     wait_stage,
 )
-from tests.helpers.platform import Platform
+from shared.messaging.topology import Topology
 from tests.helpers.smtp import SmtpSink
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cli.synthetic import RULES, registration
 from services.agency import repository
 from services.agency.models import Base, Engagement
 from services.agency.qualification import assess
@@ -31,7 +32,6 @@ from shared.db import create_engine, migrate, session_factory
 from shared.messaging.tables import MessagingBase
 from shared.rules.model import Category
 from tests.conftest import TEST_DATABASE_URL, make_settings, new_run_id
-from tests.helpers.agency import RULES, registration
 
 
 @contextlib.asynccontextmanager

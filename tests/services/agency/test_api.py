@@ -7,19 +7,24 @@ import asyncio
 import uuid
 from typing import Any
 
-from services.agency.supervision import draw
-from tests.e2e.flow import (
+from cli.inprocess import Platform
+from cli.synthetic import (
+    RULES,
     accept,
+    declaration,
     draft,
     entrust,
     ok,
     open_batch,
     register_agency,
+    registration,
+    report,
+    report_upload,
+    staff,
     submit,
     submit_report,
 )
-from tests.helpers.agency import RULES, declaration, registration, report, report_upload, staff
-from tests.helpers.platform import Platform
+from services.agency.supervision import draw
 
 
 def new_batch() -> str:

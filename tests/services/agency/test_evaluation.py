@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from cli.synthetic import RULES, report
 from services.agency.evaluation import InvalidReport, assess
 from shared.contracts.agency import Assessment, EvaluationReport
 from shared.rules.model import Category
-from tests.helpers.agency import RULES, report
 
 
 def run(category: str, body: dict[str, Any]) -> Assessment:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from cli.synthetic import RULES, recent_record, registration, staff
 from services.agency.qualification import CONDITIONS, add_years, assess
 from shared.contracts.agency import AgencyRegistration, Qualification
-from tests.helpers.agency import RULES, recent_record, registration, staff
 
 CODE = "91350100M000100Y43"
 TODAY = date.today()

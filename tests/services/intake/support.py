@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from tests.e2e.flow import draft_body, evaluate, ok, register_agency, submit
-from tests.helpers.platform import Platform
+from cli.inprocess import Platform
+from cli.synthetic import draft_body, evaluate, ok, register_agency, submit
 
 _rng = random.Random()
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.e2e.flow import ok
-from tests.helpers.platform import Platform
+from cli.inprocess import Platform
+from cli.synthetic import ok
 from tests.services.intake.support import drafted, new_batch
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"

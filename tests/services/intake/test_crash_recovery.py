@@ -17,14 +17,14 @@ import httpx
 import pytest
 from temporalio.testing import WorkflowEnvironment
 
+from cli.inprocess import record_events
+from cli.synthetic import CLEAN_DECLARATIONS, draft_body
 from shared.auth import mint
 from shared.config import Settings
 from shared.contracts.auth import Principal, Role
 from shared.identifiers import make_credit_code
 from shared.temporal import TaskQueues
 from tests.conftest import TEST_DATABASE_URL, drop_run, make_settings, new_run_id
-from tests.e2e.flow import CLEAN_DECLARATIONS, draft_body
-from tests.helpers.platform import record_events
 from workflows.worker import build_worker
 
 

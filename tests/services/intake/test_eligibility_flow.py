@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.e2e.flow import draft_body, ok, submit
-from tests.helpers.platform import Platform
+from cli.inprocess import Platform
+from cli.synthetic import draft_body, ok, submit
 from tests.services.intake.support import (
     at_authority,
     drafted,

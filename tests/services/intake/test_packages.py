@@ -7,8 +7,8 @@ import io
 
 from openpyxl import load_workbook
 
-from tests.e2e.flow import ok
-from tests.helpers.platform import Platform
+from cli.inprocess import Platform
+from cli.synthetic import ok
 from tests.services.intake.support import at_authority, new_batch, recommend, register_agency
 
 

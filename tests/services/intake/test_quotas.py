@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.flow import ok
-from tests.helpers.platform import Platform
+from cli.inprocess import Platform
+from cli.synthetic import ok
 from tests.services.intake.support import at_authority, new_batch, recommend, register_agency
 
 CHUNK = 8  # requests in flight while preparing; enough to be quick, few enough to be gentle

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.e2e.flow import draft_body, ok, submit
-from tests.helpers.platform import Platform
+from cli.inprocess import Platform
+from cli.synthetic import draft_body, ok, submit
 from tests.services.intake.support import drafted, new_batch
 
 

@@ -14,6 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from cli.inprocess import Platform
+from cli.synthetic import ok
 from services.notify import repository
 from services.notify.app import PARTS
 from services.notify.mailer import EmailSender
@@ -26,8 +28,6 @@ from shared.messaging.consumer import ConsumerRunner
 from shared.messaging.tables import MessagingBase
 from shared.messaging.topology import Topology
 from tests.conftest import TEST_DATABASE_URL, make_settings, new_run_id
-from tests.e2e.flow import ok
-from tests.helpers.platform import Platform
 from tests.helpers.smtp import SmtpSink
 from tests.services.notify.samples import CREDIT, REGION, envelope
 

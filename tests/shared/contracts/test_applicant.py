@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
+from cli.synthetic import draft_body
 from shared.contracts.applicant import ApplicationData, FactoryApplication, industry_code_problem
-from tests.e2e.flow import draft_body
 
 DATA: TypeAdapter[Any] = TypeAdapter(ApplicationData)
 VALID = "91350100M000100Y43"

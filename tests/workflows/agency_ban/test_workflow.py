@@ -15,6 +15,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer, Worker
 
+from cli.synthetic import RULES
 from services.agency.activities import AgencyActivities
 from services.agency.models import Ban, Report
 from services.agency.rules import RuleBook
@@ -22,7 +23,6 @@ from services.agency.supervision import ban_end
 from shared.contracts.agency import BanStart
 from shared.messaging.tables import OutboxMessage
 from shared.temporal import Errors, TaskQueues, agency_ban_workflow_id
-from tests.helpers.agency import RULES
 from tests.helpers.agency_db import add_agency, add_engagement, agency_database, code, report_record
 from tests.helpers.histories import keep_history
 from workflows.agency_ban.workflow import AgencyBanWorkflow

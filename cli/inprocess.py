@@ -1,4 +1,4 @@
-"""The platform in one test process: every service's app (with their lifespans: activity
+"""The platform in one process: the services' apps with their lifespans (activity workers,
 workers, consumers, outbox relays) and the workflows worker, against real PostgreSQL, RabbitMQ
 and a real Temporal server."""
 
