@@ -1,6 +1,6 @@
-"""The platform in one process: the services' apps with their lifespans (activity workers,
-workers, consumers, outbox relays) and the workflows worker, against real PostgreSQL, RabbitMQ
-and a real Temporal server."""
+"""The platform in one process: every service's app with its lifespan (activity worker,
+consumers, outbox relay) and the workflows worker, against real PostgreSQL or SQLite,
+RabbitMQ and any Temporal server (the dev server, or the time-skipping one for simulations)."""
 
 from __future__ import annotations
 
