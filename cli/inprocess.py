@@ -8,13 +8,14 @@ import asyncio
 import contextlib
 import json
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import aio_pika
 import httpx
 from asgi_lifespan import LifespanManager
+from sqlalchemy import func, select
 from temporalio.client import Client
 
 from shared.auth import mint
@@ -110,6 +111,35 @@ class Platform:
     def runtime(self, service: ServiceName) -> Any:
         return self.apps[service].state.runtime
 
+    async def notification_counts(self) -> tuple[int, int]:
+        """In-app notifications, and how many repeat an (event, recipient) pair (should be 0)."""
+        from services.notify.models import Notification
+
+        async with self.runtime("notify").sessions() as session:
+            total = await session.scalar(select(func.count()).select_from(Notification))
+            distinct = await session.scalar(
+                select(func.count()).select_from(
+                    select(Notification.event_id, Notification.recipient_role, Notification.recipient_scope)
+                    .distinct().subquery()
+                )
+            )
+        return int(total or 0), int(total or 0) - int(distinct or 0)
+
+    async def dead_letter_count(self) -> int:
+        """Messages parked in the consumers' dead-letter queues."""
+        topology = Topology(self.settings.amqp_prefix)
+        # A plain (not robust) connection: robust channels cache a passive declare's counts.
+        connection = await aio_pika.connect(self.settings.amqp_url)
+        try:
+            channel = await connection.channel()
+            total = 0
+            for name in consumer_names():
+                queue = await channel.declare_queue(topology.dead_letter_queue(name), passive=True)
+                total += queue.declaration_result.message_count or 0
+            return total
+        finally:
+            await connection.close()
+
 
 @contextlib.asynccontextmanager
 async def running_platform(settings: Settings, temporal: Client) -> AsyncIterator[Platform]:
@@ -130,3 +160,33 @@ async def running_platform(settings: Settings, temporal: Client) -> AsyncIterato
                                   base_url=f"http://{service}", timeout=60)
             )
         yield Platform(settings=settings, temporal=temporal, clients=clients, apps=apps, events=events)
+
+
+def consumer_names() -> list[str]:
+    from importlib import import_module
+
+    return [c.name for service in SERVICES for c in import_module(f"services.{service}.app").PARTS.consumers]
+
+
+async def remove_run(settings: Settings, consumers: Sequence[str] | None = None) -> None:
+    """Remove what an isolated run created: its PostgreSQL schemas, its queues and exchanges."""
+    if settings.database_url and settings.database_url.startswith("postgresql"):
+        import asyncpg
+
+        conn = await asyncpg.connect(settings.database_url.replace("postgresql+asyncpg://", "postgresql://"))
+        try:
+            for service in SERVICES:
+                await conn.execute(f'DROP SCHEMA IF EXISTS "{settings.schema_for(service)}" CASCADE')
+        finally:
+            await conn.close()
+    connection = await aio_pika.connect(settings.amqp_url)
+    try:
+        channel = await connection.channel()
+        topology = Topology(settings.amqp_prefix)
+        for name in consumer_names() if consumers is None else consumers:
+            await channel.queue_delete(topology.queue(name))
+            await channel.queue_delete(topology.dead_letter_queue(name))
+        await channel.exchange_delete(topology.exchange)
+        await channel.exchange_delete(topology.dead_letter_exchange)
+    finally:
+        await connection.close()

@@ -94,6 +94,22 @@ def make_migration(
     command.revision(cfg, message=message, autogenerate=True)
 
 
+@app.command()
+def simulate(
+    scale: Annotated[float, typer.Option(help="share of the fifth batch's 1,944 applications (1.0 = all)")] = 0.02,
+    seed: Annotated[int, typer.Option(help="random seed of the synthetic data")] = 20200302,
+) -> None:
+    """Run the fifth batch from the notice (2020-03-02) through publication and the triennial
+    reviews of 2023 and 2026 on the time-skipping Temporal server, through the real services
+    (RabbitMQ at AMQP_URL; PostgreSQL when DATABASE_URL is set, else SQLite in a temporary
+    folder), and print a summary. Nothing of a running platform is touched."""
+    from cli.simulate import simulate as run
+
+    summary = asyncio.run(run(Settings(), scale=scale, seed=seed))
+    for line in summary.lines():
+        typer.echo(line)
+
+
 batch_app = typer.Typer(help="Batches of the list.", no_args_is_help=True)
 app.add_typer(batch_app, name="batch")
 

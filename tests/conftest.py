@@ -13,14 +13,12 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
-import aio_pika
-import asyncpg
 import pytest
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
-from shared.config import SERVICES, Settings
-from shared.messaging.topology import Topology
+from cli.inprocess import remove_run
+from shared.config import Settings
 from shared.temporal import SearchAttributes
 from shared.timeskip import start_time_skipping
 from tests.helpers.smtp import SmtpSink, smtp_server
@@ -80,24 +78,7 @@ def make_settings(run_id: str, temporal_address: str, tmp: Path, **overrides: ob
 
 async def drop_run(settings: Settings, consumers: tuple[str, ...] = CONSUMER_NAMES) -> None:
     """Remove a run's schemas, queues and exchanges."""
-    dsn = TEST_DATABASE_URL.replace("postgresql+asyncpg://", "postgresql://")
-    conn = await asyncpg.connect(dsn)
-    try:
-        for service in SERVICES:
-            await conn.execute(f'DROP SCHEMA IF EXISTS "{settings.schema_for(service)}" CASCADE')
-    finally:
-        await conn.close()
-    connection = await aio_pika.connect(settings.amqp_url)
-    try:
-        channel = await connection.channel()
-        topology = Topology(settings.amqp_prefix)
-        for name in consumers:
-            await channel.queue_delete(topology.queue(name))
-            await channel.queue_delete(topology.dead_letter_queue(name))
-        await channel.exchange_delete(topology.exchange)
-        await channel.exchange_delete(topology.dead_letter_exchange)
-    finally:
-        await connection.close()
+    await remove_run(settings, consumers)
 
 
 @pytest.fixture(scope="session")
