@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from shared.config import SERVICES, ServiceName, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
 
 app = typer.Typer(
     help="greenlist: China's Green Manufacturing List programme, end to end.",
@@ -17,7 +20,14 @@ app = typer.Typer(
 )
 
 
-def _metadata(service: ServiceName) -> list[object]:
+def _service_name(service: str) -> ServiceName:
+    for name in SERVICES:
+        if name == service:
+            return name
+    raise typer.BadParameter(f"unknown service {service!r}")
+
+
+def _metadata(service: ServiceName) -> list[MetaData]:
     from importlib import import_module
 
     from shared.messaging.tables import MessagingBase
@@ -68,10 +78,9 @@ def migrate(
     from shared.db import migrate as run
 
     settings = Settings()
-    for name in service or list(SERVICES):
-        if name not in SERVICES:
-            raise typer.BadParameter(f"unknown service {name!r}")
-        asyncio.run(run(settings, name, _metadata(name)))  # type: ignore[arg-type]
+    for given in service or list(SERVICES):
+        name = _service_name(given)
+        asyncio.run(run(settings, name, _metadata(name)))
         typer.echo(f"{name}: migrated")
 
 
@@ -84,12 +93,12 @@ def make_migration(
     from alembic import command
 
     from shared.db import alembic_config
+    from shared.db import migrate as run
 
     settings = Settings()
-    if service not in SERVICES:
-        raise typer.BadParameter(f"unknown service {service!r}")
-    asyncio.run(__import__("shared.db", fromlist=["migrate"]).migrate(settings, service, _metadata(service)))  # type: ignore[arg-type]
-    cfg = alembic_config(settings, service, _metadata(service))  # type: ignore[arg-type]
+    name = _service_name(service)
+    asyncio.run(run(settings, name, _metadata(name)))
+    cfg = alembic_config(settings, name, _metadata(name))
     cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
     command.revision(cfg, message=message, autogenerate=True)
 

@@ -16,6 +16,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -109,7 +111,7 @@ class Platform:
         return None
 
     def stop(self) -> None:
-        for name, proc in reversed(self.procs):
+        for _name, proc in reversed(self.procs):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
@@ -120,13 +122,13 @@ class Platform:
                 say(f"{name} did not stop in time: killed")
                 proc.kill()
 
-    def wait_until(self, what: str, check: object, timeout: float = 90) -> None:
+    def wait_until(self, what: str, check: Callable[[], bool], timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             died = self.dead()
             if died:
                 raise RuntimeError(f"{died[0]} exited with code {died[1]} (see {self.logs / (died[0] + '.log')})")
-            if check():  # type: ignore[operator]
+            if check():
                 return
             time.sleep(0.3)
         raise RuntimeError(f"{what} was not ready after {timeout:.0f} s (see {self.logs})")
@@ -167,13 +169,13 @@ def run_platform(settings: Settings, *, embed_temporal: bool = True) -> int:
         from shared.db import migrate
 
         for service in SERVICES:
-            asyncio.run(migrate(settings, service, _metadata(service)))  # type: ignore[arg-type]
+            asyncio.run(migrate(settings, service, _metadata(service)))
         platform.spawn("workflows", [sys.executable, "-m", "workflows.worker"])
         for service in SERVICES:
             platform.spawn(service, [sys.executable, "-m", f"services.{service}"])
         for service in SERVICES:
             url = settings.service_url(service)
-            platform.wait_until(service, lambda u=url: _ready(f"{u}/readyz"))
+            platform.wait_until(service, partial(_ready, f"{url}/readyz"))
         say("greenlist is up:")
         for service in SERVICES:
             url = settings.service_url(service)

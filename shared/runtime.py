@@ -148,7 +148,7 @@ async def service_runtime(
     sessions = session_factory(engine)
     temporal = await connect_temporal(settings)
     connection = await connect_broker(settings)
-    channel: AbstractRobustChannel = await connection.channel(publisher_confirms=True)  # type: ignore[assignment]
+    channel: AbstractRobustChannel = await connection.channel(publisher_confirms=True)
     topology = Topology(settings.amqp_prefix)
     exchange = await topology.declare_exchange(channel)
     relay = OutboxRelay(sessions, exchange, poll_seconds=settings.outbox_poll_seconds)

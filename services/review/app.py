@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import FastAPI
 
 from services.review.activities import ReviewActivities
@@ -14,7 +17,7 @@ from shared.runtime import ServiceParts, ServiceRuntime
 from shared.templates import build_environment
 
 
-def _activities(runtime: ServiceRuntime) -> list[object]:
+def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
     return ReviewActivities(
         runtime.sessions, runtime.events_committed, runtime.temporal, runtime.queues,
         runtime.settings.rule_set_dirs,

@@ -110,8 +110,8 @@ class ApplicationWorkflow:
                         "",
                         Activities.REVIEW_RECORD_LISTING,
                         self._queues.review,
-                        lambda t, n=notice: ListingRecord(
-                            case=self._case, transition=t, publication_id=n.publication_id
+                        lambda t: ListingRecord(
+                            case=self._case, transition=t, publication_id=notice.publication_id
                         ),
                     )
                 # The listed unit lives on in its own workflow for years; this case is done.

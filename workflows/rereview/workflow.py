@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
@@ -182,7 +183,9 @@ class ReReviewWorkflow:
         assert self._plan is not None
         return [u for u in self._plan.units if u.region == region]
 
-    async def _activity(self, name: str, arg: object, result_type: type[BaseModel] | None = None) -> object:
+    async def _activity(
+        self, name: str, arg: object, result_type: type[BaseModel] | None = None
+    ) -> Any:
         try:
             return await workflow.execute_activity(
                 name, arg, task_queue=self._queues.review, result_type=result_type,
