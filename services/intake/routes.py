@@ -127,7 +127,7 @@ async def ensure_workflow(
 
 @router.post("/batches", status_code=status.HTTP_201_CREATED, response_model=BatchOut)
 async def create_batch(
-    body: BatchCreate, ministry: MinistryDep, session: SessionDep, runtime: RuntimeDep,
+    body: BatchCreate, _: MinistryDep, session: SessionDep, runtime: RuntimeDep,
     rules: RuleBookDep,
 ) -> BatchOut:
     """Open a batch under a rule set (ministry)."""

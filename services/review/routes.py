@@ -136,7 +136,7 @@ FilterDep = Annotated[ListFilter, Depends()]
 
 @router.post("/applications/{application_id}/decision", response_model=CaseStageOut)
 async def decide(
-    application_id: str, body: DecisionIn, ministry: MinistryDep, session: SessionDep,
+    application_id: str, body: DecisionIn, ministry: MinistryDep, _session: SessionDep,
     runtime: RuntimeDep,
 ) -> CaseStageOut:
     """The ministry approves or rejects (with a reason) a recommended application."""
