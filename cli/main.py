@@ -39,7 +39,8 @@ def _metadata(service: ServiceName) -> list[MetaData]:
 @app.command()
 def up(
     no_temporal: Annotated[
-        bool, typer.Option(help="do not start the embedded Temporal server (TEMPORAL_ADDRESS is used)")
+        bool,
+        typer.Option(help="do not start the embedded Temporal server (TEMPORAL_ADDRESS is used)"),
     ] = False,
 ) -> None:
     """Start the platform: embedded Temporal (unless TEMPORAL_ADDRESS is set), the workflows
@@ -72,7 +73,9 @@ def token(
 
 @app.command()
 def migrate(
-    service: Annotated[list[str] | None, typer.Argument(help="services to migrate (default: all)")] = None,
+    service: Annotated[
+        list[str] | None, typer.Argument(help="services to migrate (default: all)")
+    ] = None,
 ) -> None:
     """Apply the database migrations of each service (SQLite under var/ or DATABASE_URL)."""
     from shared.db import migrate as run
@@ -110,7 +113,9 @@ app.add_typer(batch_app, name="batch")
 @batch_app.command("create")
 def batch_create(
     code: Annotated[str, typer.Argument(help="batch code, e.g. 2020-5")],
-    rule_set: Annotated[str, typer.Option(help="rule set code (file under shared/rules/sets)")] = "",
+    rule_set: Annotated[
+        str, typer.Option(help="rule set code (file under shared/rules/sets)")
+    ] = "",
     title: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Open a batch through the running intake service."""

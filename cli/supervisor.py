@@ -83,7 +83,8 @@ def temporal_command(settings: Settings) -> list[str]:
         "--log-level", "error",
     ]
     for key in SearchAttributes.ALL:
-        cmd += ["--search-attribute", f"{key.name}={SEARCH_ATTRIBUTE_TYPES[key.indexed_value_type.name]}"]
+        kind = SEARCH_ATTRIBUTE_TYPES[key.indexed_value_type.name]
+        cmd += ["--search-attribute", f"{key.name}={kind}"]
     return cmd
 
 
@@ -127,7 +128,9 @@ class Platform:
         while time.monotonic() < deadline:
             died = self.dead()
             if died:
-                raise RuntimeError(f"{died[0]} exited with code {died[1]} (see {self.logs / (died[0] + '.log')})")
+                raise RuntimeError(
+                    f"{died[0]} exited with code {died[1]} (see {self.logs / (died[0] + '.log')})"
+                )
             if check():
                 return
             time.sleep(0.3)
@@ -181,7 +184,8 @@ def run_platform(settings: Settings, *, embed_temporal: bool = True) -> int:
             url = settings.service_url(service)
             say(f"  {service:<8} {url}   API docs {url}/docs")
         if embed_temporal and not settings.temporal_address:
-            say(f"  Temporal UI http://127.0.0.1:{settings.temporal_ui_port}  (gRPC 127.0.0.1:{settings.temporal_port})")
+            say(f"  Temporal UI http://127.0.0.1:{settings.temporal_ui_port}"
+                f"  (gRPC 127.0.0.1:{settings.temporal_port})")
         else:
             say(f"  Temporal  {settings.temporal_address}")
         say(f"  logs     {platform.logs}/")
@@ -189,7 +193,8 @@ def run_platform(settings: Settings, *, embed_temporal: bool = True) -> int:
         while not stopping:
             died = platform.dead()
             if died:
-                say(f"{died[0]} exited with code {died[1]}: stopping (see {platform.logs / (died[0] + '.log')})")
+                log = platform.logs / (died[0] + ".log")
+                say(f"{died[0]} exited with code {died[1]}: stopping (see {log})")
                 return 1
             time.sleep(0.5)
         say("stopping …")

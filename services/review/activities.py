@@ -71,7 +71,9 @@ class ReviewActivities:
 
     @activity.defn(name=Activities.REVIEW_PREPARE_PUBLICATION)
     async def prepare_publication(self, request: PublicationRequest) -> PublicationPlan:
-        return await self._in_transaction(lambda s: repository.prepare_publication(s, request=request))
+        return await self._in_transaction(
+            lambda s: repository.prepare_publication(s, request=request)
+        )
 
     @activity.defn(name=Activities.REVIEW_RECORD_LISTING)
     async def record_listing(self, record: ListingRecord) -> None:

@@ -24,13 +24,17 @@ def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
     ).methods()
 
 
-PARTS = ServiceParts(name="review", metadata=Base.metadata, activities=_activities, consumers=CONSUMERS)
+PARTS = ServiceParts(
+    name="review", metadata=Base.metadata, activities=_activities, consumers=CONSUMERS
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     app = create_service_app(
         title="greenlist review",
-        description="Ministry review and publication, the public list, and the ops view of every case.",
+        description=(
+            "Ministry review and publication, the public list, and the ops view of every case."
+        ),
         settings=settings or Settings(),
         parts=PARTS,
         routers=[router, pages],
