@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check shared services workflows cli
+	$(BIN)/ruff check shared services workflows cli tests bench
 	$(BIN)/mypy shared services workflows cli
 
 bench: $(STAMP)

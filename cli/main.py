@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from shared.config import SERVICES, ServiceName, Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import MetaData
 
 app = typer.Typer(
     help="greenlist: China's Green Manufacturing List programme, end to end.",
@@ -17,7 +20,14 @@ app = typer.Typer(
 )
 
 
-def _metadata(service: ServiceName) -> list[object]:
+def _service_name(service: str) -> ServiceName:
+    for name in SERVICES:
+        if name == service:
+            return name
+    raise typer.BadParameter(f"unknown service {service!r}")
+
+
+def _metadata(service: ServiceName) -> list[MetaData]:
     from importlib import import_module
 
     from shared.messaging.tables import MessagingBase
@@ -29,7 +39,8 @@ def _metadata(service: ServiceName) -> list[object]:
 @app.command()
 def up(
     no_temporal: Annotated[
-        bool, typer.Option(help="do not start the embedded Temporal server (TEMPORAL_ADDRESS is used)")
+        bool,
+        typer.Option(help="do not start the embedded Temporal server (TEMPORAL_ADDRESS is used)"),
     ] = False,
 ) -> None:
     """Start the platform: embedded Temporal (unless TEMPORAL_ADDRESS is set), the workflows
@@ -62,16 +73,17 @@ def token(
 
 @app.command()
 def migrate(
-    service: Annotated[list[str] | None, typer.Argument(help="services to migrate (default: all)")] = None,
+    service: Annotated[
+        list[str] | None, typer.Argument(help="services to migrate (default: all)")
+    ] = None,
 ) -> None:
     """Apply the database migrations of each service (SQLite under var/ or DATABASE_URL)."""
     from shared.db import migrate as run
 
     settings = Settings()
-    for name in service or list(SERVICES):
-        if name not in SERVICES:
-            raise typer.BadParameter(f"unknown service {name!r}")
-        asyncio.run(run(settings, name, _metadata(name)))  # type: ignore[arg-type]
+    for given in service or list(SERVICES):
+        name = _service_name(given)
+        asyncio.run(run(settings, name, _metadata(name)))
         typer.echo(f"{name}: migrated")
 
 
@@ -84,12 +96,12 @@ def make_migration(
     from alembic import command
 
     from shared.db import alembic_config
+    from shared.db import migrate as run
 
     settings = Settings()
-    if service not in SERVICES:
-        raise typer.BadParameter(f"unknown service {service!r}")
-    asyncio.run(__import__("shared.db", fromlist=["migrate"]).migrate(settings, service, _metadata(service)))  # type: ignore[arg-type]
-    cfg = alembic_config(settings, service, _metadata(service))  # type: ignore[arg-type]
+    name = _service_name(service)
+    asyncio.run(run(settings, name, _metadata(name)))
+    cfg = alembic_config(settings, name, _metadata(name))
     cfg.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
     command.revision(cfg, message=message, autogenerate=True)
 
@@ -117,7 +129,9 @@ app.add_typer(batch_app, name="batch")
 @batch_app.command("create")
 def batch_create(
     code: Annotated[str, typer.Argument(help="batch code, e.g. 2020-5")],
-    rule_set: Annotated[str, typer.Option(help="rule set code (file under shared/rules/sets)")] = "",
+    rule_set: Annotated[
+        str, typer.Option(help="rule set code (file under shared/rules/sets)")
+    ] = "",
     title: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Open a batch through the running intake service."""

@@ -16,6 +16,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -81,7 +83,8 @@ def temporal_command(settings: Settings) -> list[str]:
         "--log-level", "error",
     ]
     for key in SearchAttributes.ALL:
-        cmd += ["--search-attribute", f"{key.name}={SEARCH_ATTRIBUTE_TYPES[key.indexed_value_type.name]}"]
+        kind = SEARCH_ATTRIBUTE_TYPES[key.indexed_value_type.name]
+        cmd += ["--search-attribute", f"{key.name}={kind}"]
     return cmd
 
 
@@ -109,7 +112,7 @@ class Platform:
         return None
 
     def stop(self) -> None:
-        for name, proc in reversed(self.procs):
+        for _name, proc in reversed(self.procs):
             if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
@@ -120,13 +123,15 @@ class Platform:
                 say(f"{name} did not stop in time: killed")
                 proc.kill()
 
-    def wait_until(self, what: str, check: object, timeout: float = 90) -> None:
+    def wait_until(self, what: str, check: Callable[[], bool], timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             died = self.dead()
             if died:
-                raise RuntimeError(f"{died[0]} exited with code {died[1]} (see {self.logs / (died[0] + '.log')})")
-            if check():  # type: ignore[operator]
+                raise RuntimeError(
+                    f"{died[0]} exited with code {died[1]} (see {self.logs / (died[0] + '.log')})"
+                )
+            if check():
                 return
             time.sleep(0.3)
         raise RuntimeError(f"{what} was not ready after {timeout:.0f} s (see {self.logs})")
@@ -167,19 +172,20 @@ def run_platform(settings: Settings, *, embed_temporal: bool = True) -> int:
         from shared.db import migrate
 
         for service in SERVICES:
-            asyncio.run(migrate(settings, service, _metadata(service)))  # type: ignore[arg-type]
+            asyncio.run(migrate(settings, service, _metadata(service)))
         platform.spawn("workflows", [sys.executable, "-m", "workflows.worker"])
         for service in SERVICES:
             platform.spawn(service, [sys.executable, "-m", f"services.{service}"])
         for service in SERVICES:
             url = settings.service_url(service)
-            platform.wait_until(service, lambda u=url: _ready(f"{u}/readyz"))
+            platform.wait_until(service, partial(_ready, f"{url}/readyz"))
         say("greenlist is up:")
         for service in SERVICES:
             url = settings.service_url(service)
             say(f"  {service:<8} {url}   API docs {url}/docs")
         if embed_temporal and not settings.temporal_address:
-            say(f"  Temporal UI http://127.0.0.1:{settings.temporal_ui_port}  (gRPC 127.0.0.1:{settings.temporal_port})")
+            say(f"  Temporal UI http://127.0.0.1:{settings.temporal_ui_port}"
+                f"  (gRPC 127.0.0.1:{settings.temporal_port})")
         else:
             say(f"  Temporal  {settings.temporal_address}")
         say(f"  logs     {platform.logs}/")
@@ -187,7 +193,8 @@ def run_platform(settings: Settings, *, embed_temporal: bool = True) -> int:
         while not stopping:
             died = platform.dead()
             if died:
-                say(f"{died[0]} exited with code {died[1]}: stopping (see {platform.logs / (died[0] + '.log')})")
+                log = platform.logs / (died[0] + ".log")
+                say(f"{died[0]} exited with code {died[1]}: stopping (see {log})")
                 return 1
             time.sleep(0.5)
         say("stopping …")

@@ -30,6 +30,8 @@ def mint(principal: Principal, secret: str, ttl: timedelta = timedelta(days=30))
 def verify(token: str, secret: str) -> Principal:
     try:
         claims = jwt.decode(token, secret, algorithms=[ALGORITHM], options={"require": ["exp"]})
-        return Principal(role=Role(claims["role"]), scope=str(claims["scope"]), name=str(claims["sub"]))
+        return Principal(
+            role=Role(claims["role"]), scope=str(claims["scope"]), name=str(claims["sub"])
+        )
     except (jwt.PyJWTError, KeyError, ValueError) as err:
         raise InvalidToken(str(err)) from err

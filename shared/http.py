@@ -77,7 +77,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(WorkflowUpdateFailedError)
     async def _update_failed(_: Request, exc: WorkflowUpdateFailedError) -> JSONResponse:
-        cause = exc.cause
+        cause: BaseException | None = exc.cause
         while cause is not None and not isinstance(cause, ApplicationError):
             cause = cause.__cause__
         if isinstance(cause, ApplicationError):
@@ -92,12 +92,16 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status == RPCStatusCode.NOT_FOUND:
             return JSONResponse(
                 status_code=404,
-                content={"detail": {"code": Errors.NOT_FOUND, "message": "no such case: " + exc.message}},
+                content={
+                    "detail": {"code": Errors.NOT_FOUND, "message": "no such case: " + exc.message}
+                },
             )
         log.error("Temporal call failed: %s", exc)
         return JSONResponse(
             status_code=503,
-            content={"detail": {"code": "Unavailable", "message": "the workflow service is unavailable"}},
+            content={
+                "detail": {"code": "Unavailable", "message": "the workflow service is unavailable"}
+            },
         )
 
 
@@ -114,7 +118,9 @@ def create_service_app(
     """A service's FastAPI app: its routers, `/healthz`, `/readyz` and the error mapping."""
     from shared.runtime import lifespan_for  # the runtime imports this module's helpers
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan_for(parts))
+    app = FastAPI(
+        title=title, description=description, version="0.1.0", lifespan=lifespan_for(parts)
+    )
     app.state.settings = settings
     install_error_handlers(app)
     for router in routers:

@@ -97,7 +97,9 @@ class ServiceRuntime:
             checks["database"] = "ok"
         except Exception as err:  # report, do not raise: this is the health endpoint
             checks["database"] = f"unreachable: {err}"
-        checks["broker"] = "ok" if not self.connection.is_closed else "unreachable: connection closed"
+        checks["broker"] = (
+            "ok" if not self.connection.is_closed else "unreachable: connection closed"
+        )
         try:
             await asyncio.wait_for(self.temporal.service_client.check_health(), timeout=3)
             checks["temporal"] = "ok"
@@ -108,7 +110,8 @@ class ServiceRuntime:
 
 def database_hint(settings: Settings) -> str:
     return (
-        "start PostgreSQL (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)"
+        "start PostgreSQL"
+        " (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start)"
         if settings.database_url
         else f"check that {settings.var_dir} is writable"
     )
@@ -143,12 +146,14 @@ async def service_runtime(
         try:
             await migrate(settings, parts.name, [parts.metadata, MessagingBase.metadata])
         except OSError as err:
-            raise UnreachableError(f"the database is not reachable ({err}); {database_hint(settings)}") from err
+            raise UnreachableError(
+                f"the database is not reachable ({err}); {database_hint(settings)}"
+            ) from err
     engine = create_engine(settings, parts.name)
     sessions = session_factory(engine)
     temporal = await connect_temporal(settings)
     connection = await connect_broker(settings)
-    channel: AbstractRobustChannel = await connection.channel(publisher_confirms=True)  # type: ignore[assignment]
+    channel: AbstractRobustChannel = await connection.channel(publisher_confirms=True)
     topology = Topology(settings.amqp_prefix)
     exchange = await topology.declare_exchange(channel)
     relay = OutboxRelay(sessions, exchange, poll_seconds=settings.outbox_poll_seconds)
@@ -204,7 +209,9 @@ async def service_runtime(
         await engine.dispose()
 
 
-def lifespan_for(parts: ServiceParts) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
+def lifespan_for(
+    parts: ServiceParts,
+) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with service_runtime(app.state.settings, parts) as runtime:

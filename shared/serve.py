@@ -14,7 +14,9 @@ from shared.runtime import UnreachableError
 def serve(service: ServiceName) -> None:
     from importlib import import_module
 
-    logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {service} %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format=f"%(asctime)s {service} %(levelname)s %(name)s %(message)s"
+    )
     settings = Settings()
     app = import_module(f"services.{service}.app").create_app(settings)
     try:

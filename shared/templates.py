@@ -14,8 +14,12 @@ from shared.labels import install_label_filters
 def build_environment(package: str) -> Environment:
     """Templates from `{package}/templates`, falling back to the shared base templates."""
     env = Environment(
-        loader=ChoiceLoader([PackageLoader(package, "templates"), PackageLoader("shared", "templates")]),
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"), default_for_string=True),
+        loader=ChoiceLoader(
+            [PackageLoader(package, "templates"), PackageLoader("shared", "templates")]
+        ),
+        autoescape=select_autoescape(
+            enabled_extensions=("html", "htm", "xml"), default_for_string=True
+        ),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

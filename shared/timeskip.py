@@ -24,7 +24,8 @@ from shared.temporal import SearchAttributes
 def _faketime_library() -> str:
     import libfaketime
 
-    return str(Path(libfaketime.__file__).parent / "vendor" / "libfaketime" / "src" / "libfaketime.so.1")
+    vendor = Path(libfaketime.__file__).parent / "vendor"
+    return str(vendor / "libfaketime" / "src" / "libfaketime.so.1")
 
 
 async def start_time_skipping(at: datetime | None = None) -> WorkflowEnvironment:
@@ -53,7 +54,9 @@ async def start_time_skipping(at: datetime | None = None) -> WorkflowEnvironment
         AddSearchAttributesRequest(
             namespace=env.client.namespace,
             search_attributes={
-                key.name: IndexedValueType.Value(f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name}")
+                key.name: IndexedValueType.Value(
+                    f"INDEXED_VALUE_TYPE_{key.indexed_value_type.name}"
+                )
                 for key in SearchAttributes.ALL
             },
         )

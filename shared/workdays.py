@@ -31,7 +31,9 @@ def reminder_instant(deadline: datetime, amount: int, unit: str) -> datetime:
     """When to remind `amount` days (or working days) before `deadline`: 09:00 China time on
     that day. A deadline of 00:00 means "before that day", so counting starts the day before."""
     local = deadline.astimezone(CHINA)
-    last_day = local.date() - timedelta(days=1) if local.time() == datetime.min.time() else local.date()
+    last_day = (
+        local.date() - timedelta(days=1) if local.time() == datetime.min.time() else local.date()
+    )
     if unit == "working_days":
         day = working_days_before(last_day + timedelta(days=1), amount)
     else:

@@ -1,4 +1,5 @@
-"""Helpers every workflow uses: activity options and turning activity failures into update errors."""
+"""Helpers every workflow uses: activity options and turning activity failures into update
+errors."""
 
 from __future__ import annotations
 

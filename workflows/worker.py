@@ -16,7 +16,9 @@ from workflows.batch.workflow import BatchWorkflow
 from workflows.listing.workflow import ListingWorkflow
 from workflows.rereview.workflow import ReReviewWorkflow
 
-WORKFLOWS = [ApplicationWorkflow, BatchWorkflow, AgencyBanWorkflow, ListingWorkflow, ReReviewWorkflow]
+WORKFLOWS = [
+    ApplicationWorkflow, BatchWorkflow, AgencyBanWorkflow, ListingWorkflow, ReReviewWorkflow
+]
 
 
 def build_worker(client: Client, queues: TaskQueues) -> Worker:
@@ -32,7 +34,9 @@ async def main(settings: Settings | None = None) -> None:
 
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s workflows %(levelname)s %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s workflows %(levelname)s %(message)s"
+    )
     try:
         asyncio.run(main())
     except KeyboardInterrupt:

@@ -632,7 +632,8 @@ def remind_authorities(session: AsyncSession, *, request: ReminderRequest) -> li
             session,
             Facts.BATCH_REMINDER_DUE,
             BatchReminderDue(
-                batch=request.batch, region=region, deadline=request.deadline, offset=request.amount,
+                batch=request.batch, region=region, deadline=request.deadline,
+                offset=request.amount,
                 unit="working_days" if request.unit == "working_days" else "days",
             ),
             key=f"reminder:{request.batch}:{request.amount}{request.unit}:{region}",
@@ -642,5 +643,5 @@ def remind_authorities(session: AsyncSession, *, request: ReminderRequest) -> li
 
 
 def report_missing_packages(session: AsyncSession, *, report: DeadlineReport) -> None:
-    add_event(session, Facts.BATCH_DEADLINE_PASSED, report, key=f"deadline:{report.batch}:{report.deadline.isoformat()}",
-              occurred_at=report.at)
+    add_event(session, Facts.BATCH_DEADLINE_PASSED, report,
+              key=f"deadline:{report.batch}:{report.deadline.isoformat()}", occurred_at=report.at)

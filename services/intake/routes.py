@@ -127,7 +127,7 @@ async def ensure_workflow(
 
 @router.post("/batches", status_code=status.HTTP_201_CREATED, response_model=BatchOut)
 async def create_batch(
-    body: BatchCreate, ministry: MinistryDep, session: SessionDep, runtime: RuntimeDep,
+    body: BatchCreate, _: MinistryDep, session: SessionDep, runtime: RuntimeDep,
     rules: RuleBookDep,
 ) -> BatchOut:
     """Open a batch under a rule set (ministry)."""
@@ -152,7 +152,9 @@ async def create_batch(
             BatchStart(
                 code=batch.code, rule_set=batch.rule_set, title=batch.title,
                 deadline=rule_set.submission_deadline,
-                reminders=[ReminderSpec(amount=r.amount, unit=r.unit) for r in rule_set.reminder_offsets],
+                reminders=[
+                    ReminderSpec(amount=r.amount, unit=r.unit) for r in rule_set.reminder_offsets
+                ],
                 publicity_days=rule_set.publicity_days,
             ),
             id=batch_workflow_id(batch.code),
@@ -567,7 +569,8 @@ async def extend_deadline(
         raise not_found(f"batch {batch}")
     handle = runtime.temporal.get_workflow_handle_for(BatchWorkflow.run, batch_workflow_id(batch))
     return await handle.execute_update(
-        BatchWorkflow.extend_deadline, ExtendCommand(actor=ministry, deadline=body.deadline, reason=body.reason)
+        BatchWorkflow.extend_deadline,
+        ExtendCommand(actor=ministry, deadline=body.deadline, reason=body.reason),
     )
 
 
@@ -578,9 +581,12 @@ async def provide_information(
 ) -> ApplicationOut:
     """The authority answers the ministry's request for more information."""
     app = await _visible(session, province, application_id)
-    handle = runtime.temporal.get_workflow_handle_for(ApplicationWorkflow.run, application_workflow_id(app.id))
+    handle = runtime.temporal.get_workflow_handle_for(
+        ApplicationWorkflow.run, application_workflow_id(app.id)
+    )
     view = await handle.execute_update(
-        ApplicationWorkflow.provide_information, InformationAnswer(actor=province, answer=body.answer)
+        ApplicationWorkflow.provide_information,
+        InformationAnswer(actor=province, answer=body.answer),
     )
     await session.refresh(app)
     return _out(app, view.stage)

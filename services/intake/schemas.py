@@ -98,7 +98,9 @@ class ExclusionUploadOut(BaseModel):
 
 
 class DeadlineIn(BaseModel):
-    deadline: AwareDatetime = Field(description="the new deadline, with its offset (China time: +08:00)")
+    deadline: AwareDatetime = Field(
+        description="the new deadline, with its offset (China time: +08:00)"
+    )
     reason: str = Field(default="", max_length=2000)
 
 

@@ -9,8 +9,9 @@ from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.notify import repository
-from services.notify.messages import DEFAULT_LANGUAGE, ROUTES, Renderer, recipients
+from services.notify.messages import ROUTES, Renderer, recipients
 from shared.contracts.events import EventEnvelope
+from shared.labels import DEFAULT_LANGUAGE
 from shared.messaging.consumer import Consumer
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -50,7 +50,7 @@ class ReviewActivities:
         self._queues = queues
         self._rule_set_dirs = list(rule_set_dirs)
 
-    def methods(self) -> list[object]:
+    def methods(self) -> list[Callable[..., Any]]:
         """Every activity of the review service, bound to these dependencies."""
         return [
             self.record_decision, self.prepare_publication, self.record_listing,
@@ -71,7 +71,9 @@ class ReviewActivities:
 
     @activity.defn(name=Activities.REVIEW_PREPARE_PUBLICATION)
     async def prepare_publication(self, request: PublicationRequest) -> PublicationPlan:
-        return await self._in_transaction(lambda s: repository.prepare_publication(s, request=request))
+        return await self._in_transaction(
+            lambda s: repository.prepare_publication(s, request=request)
+        )
 
     @activity.defn(name=Activities.REVIEW_RECORD_LISTING)
     async def record_listing(self, record: ListingRecord) -> None:

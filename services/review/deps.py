@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from jinja2 import Environment
 
-from shared.deps import (  # noqa: F401  (re-exported for the routes)
+from shared.deps import (
     ApplicantDep,
     MinistryDep,
     PrincipalDep,
@@ -15,6 +15,18 @@ from shared.deps import (  # noqa: F401  (re-exported for the routes)
     StaffDep,
     TemporalDep,
 )
+
+__all__ = [
+    "ApplicantDep",
+    "MinistryDep",
+    "PrincipalDep",
+    "ProvinceDep",
+    "RuntimeDep",
+    "SessionDep",
+    "StaffDep",
+    "TemplatesDep",
+    "TemporalDep",
+]
 
 
 def get_templates(request: Request) -> Environment:

@@ -16,7 +16,9 @@ from shared.labels import category_name, region_name
 
 HEADINGS = {
     "zh": ["批次", "类别", "地区代码", "地区", "名称", "统一社会信用代码", "公布日期", "状态"],
-    "en": ["Batch", "Category", "Region code", "Region", "Name", "Credit code", "Published", "Status"],
+    "en": [
+        "Batch", "Category", "Region code", "Region", "Name", "Credit code", "Published", "Status"
+    ],
 }
 STATUS = {"zh": {"removed": "已撤销"}, "en": {"removed": "removed"}}
 

@@ -51,7 +51,8 @@ class LegacyRow:
         """Stable per unit, so importing the same file twice adds nothing. A company can have
         several design products on one list, so the name takes part."""
         key = f"{self.batch}|{self.category.value}|{self.credit_code}|{self.name}"
-        return f"legacy-{self.batch}-{LETTER[self.category]}{hashlib.sha1(key.encode()).hexdigest()[:10]}"
+        digest = hashlib.sha1(key.encode()).hexdigest()[:10]
+        return f"legacy-{self.batch}-{LETTER[self.category]}{digest}"
 
 
 @dataclass
@@ -73,7 +74,9 @@ def parse_legacy_csv(data: bytes) -> Parsed:
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise CsvShapeError(f"line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}")
+        raise CsvShapeError(
+            f"line 1: missing column(s) {', '.join(missing)}; expected {', '.join(COLUMNS)}"
+        )
     parsed = Parsed()
     seen: dict[str, int] = {}
     for number, raw in enumerate(reader, start=2):
@@ -98,7 +101,11 @@ def parse_legacy_csv(data: bytes) -> Parsed:
         )
         if item.application_id in seen:
             parsed.rejected.append(
-                {"line": number, "reasons": [f"duplicate of line {seen[item.application_id]}"], "row": row}
+                {
+                    "line": number,
+                    "reasons": [f"duplicate of line {seen[item.application_id]}"],
+                    "row": row,
+                }
             )
             continue
         seen[item.application_id] = number

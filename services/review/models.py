@@ -102,7 +102,9 @@ class YearlyReport(Base):
 
     __tablename__ = "yearly_reports"
 
-    application_id: Mapped[str] = mapped_column(ForeignKey("listed_units.application_id"), primary_key=True)
+    application_id: Mapped[str] = mapped_column(
+        ForeignKey("listed_units.application_id"), primary_key=True
+    )
     year: Mapped[int] = mapped_column(primary_key=True)
     url: Mapped[str] = mapped_column(String(500))
     summary: Mapped[str] = mapped_column(Text, default="")

@@ -114,7 +114,9 @@ async def get_case(session: AsyncSession, *, application_id: str) -> CaseStage |
 async def case_history(session: AsyncSession, *, application_id: str) -> Sequence[CaseHistory]:
     return (
         await session.scalars(
-            select(CaseHistory).where(CaseHistory.application_id == application_id).order_by(CaseHistory.seq)
+            select(CaseHistory)
+            .where(CaseHistory.application_id == application_id)
+            .order_by(CaseHistory.seq)
         )
     ).all()
 
@@ -153,7 +155,9 @@ async def record_decision(session: AsyncSession, *, record: TransitionRecord) ->
     add_case_event(session, record.case, t)
 
 
-async def prepare_publication(session: AsyncSession, *, request: PublicationRequest) -> PublicationPlan:
+async def prepare_publication(
+    session: AsyncSession, *, request: PublicationRequest
+) -> PublicationPlan:
     """Record the publication and claim every approved, unpublished application of the batch.
     Idempotent: a retry with the same publication id returns the same plan."""
     publication = await session.get(Publication, request.publication_id)
@@ -245,7 +249,9 @@ async def public_list(
     total = await session.scalar(select(func.count()).select_from(query.subquery()))
     rows = (
         await session.scalars(
-            query.order_by(ListedUnit.batch, ListedUnit.category, ListedUnit.region, ListedUnit.name)
+            query.order_by(
+                ListedUnit.batch, ListedUnit.category, ListedUnit.region, ListedUnit.name
+            )
             .limit(limit)
             .offset(offset)
         )
@@ -291,7 +297,8 @@ async def record_removal(session: AsyncSession, *, record: RemovalRecord) -> Non
 
 def yearly_report_due_event(session: AsyncSession, *, due: YearlyReportDue) -> None:
     add_event(
-        session, Facts.YEARLY_REPORT_DUE, due, key=f"yearly-report-due:{due.application_id}:{due.year}",
+        session, Facts.YEARLY_REPORT_DUE, due,
+        key=f"yearly-report-due:{due.application_id}:{due.year}",
         occurred_at=due.reminded_at,
     )
 
@@ -310,7 +317,9 @@ async def add_yearly_report(
     return report
 
 
-async def latest_reports(session: AsyncSession, *, application_ids: list[str]) -> dict[str, YearlyReport]:
+async def latest_reports(
+    session: AsyncSession, *, application_ids: list[str]
+) -> dict[str, YearlyReport]:
     if not application_ids:
         return {}
     rows = (
@@ -330,7 +339,9 @@ async def open_rereview(session: AsyncSession, *, request: ReReviewOpen) -> ReRe
     units = (
         await session.scalars(
             select(ListedUnit)
-            .where(ListedUnit.batch == request.batch, ListedUnit.status.in_(("listed", "published")))
+            .where(
+                ListedUnit.batch == request.batch, ListedUnit.status.in_(("listed", "published"))
+            )
             .order_by(ListedUnit.region, ListedUnit.application_id)
         )
     ).all()
@@ -364,8 +375,10 @@ async def remind_rereview(session: AsyncSession, *, reminder: ReReviewReminder) 
         request.reminders += 1
         add_event(
             session, Facts.REREVIEW_REMINDER_DUE,
-            ReReviewNotice(review_id=reminder.review_id, batch=reminder.batch, region=region,
-                           deadline=reminder.deadline, units=request.units, days_left=reminder.days_left),
+            ReReviewNotice(
+                review_id=reminder.review_id, batch=reminder.batch, region=region,
+                deadline=reminder.deadline, units=request.units, days_left=reminder.days_left,
+            ),
             key=f"rereview:{reminder.review_id}:{region}:remind:{reminder.days_left}",
             occurred_at=reminder.at,
         )
@@ -379,11 +392,15 @@ async def record_rereview_report(session: AsyncSession, *, record: ReReviewRepor
     for check in record.report.results:
         session.add(
             ReReviewResult(
-                review_id=record.review_id, application_id=check.application_id, region=record.region,
+                review_id=record.review_id, application_id=check.application_id,
+                region=record.region,
                 outcome=check.outcome, reasons=[r.value for r in check.reasons], note=check.note,
             )
         )
-    add_event(session, Facts.REREVIEW_REPORTED, record, key=f"rereview:{record.review_id}:{record.region}:reported")
+    add_event(
+        session, Facts.REREVIEW_REPORTED, record,
+        key=f"rereview:{record.review_id}:{record.region}:reported",
+    )
 
 
 async def complete_rereview(session: AsyncSession, *, outcome: ReReviewOutcome) -> None:
@@ -394,7 +411,9 @@ async def complete_rereview(session: AsyncSession, *, outcome: ReReviewOutcome) 
     review.retained, review.removed, review.regions_missing = (
         outcome.retained, outcome.removed, outcome.regions_missing,
     )
-    add_event(session, Facts.REREVIEW_COMPLETED, outcome, key=f"rereview:{outcome.review_id}:completed")
+    add_event(
+        session, Facts.REREVIEW_COMPLETED, outcome, key=f"rereview:{outcome.review_id}:completed"
+    )
 
 
 async def list_rereviews(session: AsyncSession, *, batch: str | None) -> Sequence[ReReview]:
@@ -417,7 +436,8 @@ async def rereview_results(session: AsyncSession, *, review_id: str) -> Sequence
 
 
 async def draw_spot_check(
-    session: AsyncSession, *, batch: str | None, seed: int, sample_size: Callable[[int], int], actor: str
+    session: AsyncSession, *, batch: str | None, seed: int, sample_size: Callable[[int], int],
+    actor: str,
 ) -> ListingSpotCheck:
     """A reproducible draw: the same population and seed always give the same sample."""
     query = select(ListedUnit.application_id).where(ListedUnit.status.in_(("listed", "published")))
@@ -426,13 +446,17 @@ async def draw_spot_check(
     population = sorted((await session.scalars(query)).all())
     size = sample_size(len(population))
     sample = sorted(random.Random(seed).sample(population, size))
-    check = ListingSpotCheck(id=uuid.uuid4().hex, batch=batch, seed=seed, population=len(population),
-                             sample=sample, actor=actor)
+    check = ListingSpotCheck(
+        id=uuid.uuid4().hex, batch=batch, seed=seed, population=len(population),
+        sample=sample, actor=actor,
+    )
     session.add(check)
     await session.flush()
     add_event(
         session, Facts.LISTING_SPOT_CHECK_DRAWN,
-        SpotCheckDrawn(id=check.id, batch=batch, seed=seed, population=len(population), sample=sample),
+        SpotCheckDrawn(
+            id=check.id, batch=batch, seed=seed, population=len(population), sample=sample
+        ),
         key=f"listing-spot-check:{check.id}",
     )
     return check
@@ -443,21 +467,27 @@ async def get_spot_check(session: AsyncSession, *, spot_check_id: str) -> Listin
 
 
 async def add_finding(
-    session: AsyncSession, *, spot_check_id: str, application_id: str, qualifies: bool, finding: str,
-    reasons: list[str], actor: str,
+    session: AsyncSession, *, spot_check_id: str, application_id: str, qualifies: bool,
+    finding: str, reasons: list[str], actor: str,
 ) -> ListingFinding:
-    row = ListingFinding(spot_check_id=spot_check_id, application_id=application_id, qualifies=qualifies,
-                         finding=finding, reasons=reasons, actor=actor)
+    row = ListingFinding(
+        spot_check_id=spot_check_id, application_id=application_id, qualifies=qualifies,
+        finding=finding, reasons=reasons, actor=actor,
+    )
     session.add(row)
     await session.flush()
     return row
 
 
-async def import_legacy_units(session: AsyncSession, *, rows: list[LegacyRow]) -> tuple[list[ListedUnit], int]:
+async def import_legacy_units(
+    session: AsyncSession, *, rows: list[LegacyRow]
+) -> tuple[list[ListedUnit], int]:
     """Insert the units not yet known; return them and how many were already there."""
     known = set(
         (await session.scalars(
-            select(ListedUnit.application_id).where(ListedUnit.application_id.in_([r.application_id for r in rows]))
+            select(ListedUnit.application_id).where(
+                ListedUnit.application_id.in_([r.application_id for r in rows])
+            )
         )).all()
     ) if rows else set()
     added: list[ListedUnit] = []
@@ -466,12 +496,15 @@ async def import_legacy_units(session: AsyncSession, *, rows: list[LegacyRow]) -
             continue
         publication_id = f"legacy:{row.batch}"
         if await session.get(Publication, publication_id) is None:
-            session.add(Publication(id=publication_id, batch=row.batch, published_at=row.published_at,
-                                    actor="legacy-import", count=0))
+            session.add(Publication(
+                id=publication_id, batch=row.batch, published_at=row.published_at,
+                actor="legacy-import", count=0,
+            ))
             await session.flush()
         unit = ListedUnit(
             application_id=row.application_id, publication_id=publication_id, batch=row.batch,
-            category=row.category.value, region=row.region, name=row.name, credit_code=row.credit_code,
+            category=row.category.value, region=row.region, name=row.name,
+            credit_code=row.credit_code,
             status="listed", published_at=row.published_at, legacy=True,
         )
         session.add(unit)
@@ -485,10 +518,16 @@ async def import_legacy_units(session: AsyncSession, *, rows: list[LegacyRow]) -
     return added, len(known)
 
 
-async def units_by_ids(session: AsyncSession, *, application_ids: list[str]) -> Sequence[ListedUnit]:
+async def units_by_ids(
+    session: AsyncSession, *, application_ids: list[str]
+) -> Sequence[ListedUnit]:
     if not application_ids:
         return []
-    return (await session.scalars(select(ListedUnit).where(ListedUnit.application_id.in_(application_ids)))).all()
+    return (
+        await session.scalars(
+            select(ListedUnit).where(ListedUnit.application_id.in_(application_ids))
+        )
+    ).all()
 
 
 # ------------------------------------------------------------------ publicity and objections
@@ -502,13 +541,17 @@ async def record_transition(session: AsyncSession, *, record: TransitionRecord) 
 async def open_publicity(session: AsyncSession, *, request: PublicityRequest) -> PublicityOpened:
     approved = await session.scalar(
         select(func.count()).select_from(Decision).where(
-            Decision.batch == request.batch, Decision.decision == "approve", Decision.publication_id.is_(None)
+            Decision.batch == request.batch,
+            Decision.decision == "approve",
+            Decision.publication_id.is_(None),
         )
     )
     publicity = await session.get(Publicity, request.batch)
     if publicity is None:
-        publicity = Publicity(batch=request.batch, opened_at=request.opened_at, closes_at=request.closes_at,
-                              count=int(approved or 0), actor=request.actor.label())
+        publicity = Publicity(
+            batch=request.batch, opened_at=request.opened_at, closes_at=request.closes_at,
+            count=int(approved or 0), actor=request.actor.label(),
+        )
         session.add(publicity)
         opened = PublicityOpened(batch=request.batch, opened_at=request.opened_at,
                                  closes_at=request.closes_at, count=publicity.count)
@@ -530,14 +573,18 @@ async def proposed_list(session: AsyncSession, *, batch: str) -> Sequence[Decisi
 
 
 async def add_objection(
-    session: AsyncSession, *, batch: str, application_id: str, lodged_by: str, contact: str, grounds: str
+    session: AsyncSession, *, batch: str, application_id: str, lodged_by: str, contact: str,
+    grounds: str,
 ) -> Objection:
     objection = Objection(batch=batch, application_id=application_id, lodged_by=lodged_by,
                           contact=contact, grounds=grounds)
     session.add(objection)
     await session.flush()
-    add_event(session, Facts.OBJECTION_LODGED, ObjectionOut.model_validate(objection, from_attributes=True),
-              key=f"objection:{objection.id}:lodged")
+    add_event(
+        session, Facts.OBJECTION_LODGED,
+        ObjectionOut.model_validate(objection, from_attributes=True),
+        key=f"objection:{objection.id}:lodged",
+    )
     return objection
 
 
@@ -547,8 +594,11 @@ async def resolve_objection(
     objection.status = "upheld" if upheld else "dismissed"
     objection.resolution, objection.resolved_by, objection.resolved_at = resolution, actor, utcnow()
     await session.flush()
-    add_event(session, Facts.OBJECTION_RESOLVED, ObjectionOut.model_validate(objection, from_attributes=True),
-              key=f"objection:{objection.id}:resolved")
+    add_event(
+        session, Facts.OBJECTION_RESOLVED,
+        ObjectionOut.model_validate(objection, from_attributes=True),
+        key=f"objection:{objection.id}:resolved",
+    )
 
 
 async def get_objection(session: AsyncSession, *, objection_id: int) -> Objection | None:
@@ -556,7 +606,11 @@ async def get_objection(session: AsyncSession, *, objection_id: int) -> Objectio
 
 
 async def list_objections(session: AsyncSession, *, batch: str) -> Sequence[Objection]:
-    return (await session.scalars(select(Objection).where(Objection.batch == batch).order_by(Objection.id))).all()
+    return (
+        await session.scalars(
+            select(Objection).where(Objection.batch == batch).order_by(Objection.id)
+        )
+    ).all()
 
 
 async def get_publicity(session: AsyncSession, *, batch: str) -> Publicity | None:

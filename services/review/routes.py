@@ -112,14 +112,18 @@ class ListFilter:
         self.batch, self.category, self.region, self.q = batch, category, region, q
 
     def query(self) -> str:
-        return urlencode({k: v for k, v in (("batch", self.batch), ("category", self.category.value if self.category else None),
-                                            ("region", self.region), ("q", self.q)) if v})
+        return urlencode({k: v for k, v in (
+            ("batch", self.batch), ("category", self.category.value if self.category else None),
+            ("region", self.region), ("q", self.q),
+        ) if v})
 
     async def fetch(
         self, session: AsyncSession, limit: int | None = None, offset: int = 0
     ) -> tuple[int, list[ListedUnitOut]]:
         total, rows = await self.rows(session, limit=limit, offset=offset)
-        reports = await repository.latest_reports(session, application_ids=[r.application_id for r in rows])
+        reports = await repository.latest_reports(
+            session, application_ids=[r.application_id for r in rows]
+        )
         return total, [_unit_out(r, reports.get(r.application_id)) for r in rows]
 
     async def rows(
@@ -136,7 +140,7 @@ FilterDep = Annotated[ListFilter, Depends()]
 
 @router.post("/applications/{application_id}/decision", response_model=CaseStageOut)
 async def decide(
-    application_id: str, body: DecisionIn, ministry: MinistryDep, session: SessionDep,
+    application_id: str, body: DecisionIn, ministry: MinistryDep, _session: SessionDep,
     runtime: RuntimeDep,
 ) -> CaseStageOut:
     """The ministry approves or rejects (with a reason) a recommended application."""
@@ -156,7 +160,9 @@ async def list_cases(
     region: str | None = None,
 ) -> list[CaseStageOut]:
     """The read model of cases (ministry, ops): filter by batch, stage, region."""
-    rows = await repository.list_cases(session, batch=batch, stage=stage.value if stage else None, region=region)
+    rows = await repository.list_cases(
+        session, batch=batch, stage=stage.value if stage else None, region=region
+    )
     return [CaseStageOut.model_validate(r, from_attributes=True) for r in rows]
 
 
@@ -252,13 +258,17 @@ async def remove_unit(
     application_id: str, body: RemovalIn, ministry: MinistryDep, runtime: RuntimeDep
 ) -> ListingView:
     """The ministry removes a unit that no longer qualifies, with the notice's reasons."""
-    handle = runtime.temporal.get_workflow_handle_for(ListingWorkflow.run, listing_workflow_id(application_id))
+    handle = runtime.temporal.get_workflow_handle_for(
+        ListingWorkflow.run, listing_workflow_id(application_id)
+    )
     return await handle.execute_update(
         ListingWorkflow.remove, Removal(actor=ministry, reasons=body.reasons, note=body.note)
     )
 
 
-@router.post("/listed-units/{application_id}/yearly-reports", status_code=201, response_model=YearlyReportOut)
+@router.post(
+    "/listed-units/{application_id}/yearly-reports", status_code=201, response_model=YearlyReportOut
+)
 async def submit_yearly_report(
     application_id: str, body: YearlyReportIn, applicant: ApplicantDep, session: SessionDep,
     runtime: RuntimeDep,
@@ -271,13 +281,18 @@ async def submit_yearly_report(
         raise ApiError(409, "WrongStage", f"{unit.name} is no longer on the list")
     try:
         report = await repository.add_yearly_report(
-            session, application_id=application_id, year=body.year, url=body.url, summary=body.summary
+            session, application_id=application_id, year=body.year, url=body.url,
+            summary=body.summary,
         )
         await session.commit()
     except IntegrityError as err:
-        raise ApiError(409, "Duplicate", f"the report for {body.year} is in already", field="year") from err
+        raise ApiError(
+            409, "Duplicate", f"the report for {body.year} is in already", field="year"
+        ) from err
     runtime.events_committed()
-    handle = runtime.temporal.get_workflow_handle_for(ListingWorkflow.run, listing_workflow_id(application_id))
+    handle = runtime.temporal.get_workflow_handle_for(
+        ListingWorkflow.run, listing_workflow_id(application_id)
+    )
     await handle.signal(ListingWorkflow.report_submitted, body.year)
     return YearlyReportOut.model_validate(report, from_attributes=True)
 
@@ -286,9 +301,14 @@ async def submit_yearly_report(
 
 
 @router.get("/rereviews", response_model=list[ReReviewOut])
-async def list_rereviews(_: PrincipalDep, session: SessionDep, batch: str | None = None) -> list[ReReviewOut]:
+async def list_rereviews(
+    _: PrincipalDep, session: SessionDep, batch: str | None = None
+) -> list[ReReviewOut]:
     """Triennial reviews, oldest first."""
-    return [ReReviewOut.model_validate(r, from_attributes=True) for r in await repository.list_rereviews(session, batch=batch)]
+    return [
+        ReReviewOut.model_validate(r, from_attributes=True)
+        for r in await repository.list_rereviews(session, batch=batch)
+    ]
 
 
 @router.get("/rereviews/{review_id}", response_model=ReReviewView)
@@ -316,7 +336,9 @@ async def describe_schedule(batch: str, _: StaffDep, runtime: RuntimeDep) -> Sch
 
 
 @router.post("/ops/schedules/{batch}/{action}", response_model=ScheduleOut)
-async def act_on_schedule(batch: str, action: str, ops: StaffDep, runtime: RuntimeDep) -> ScheduleOut:
+async def act_on_schedule(
+    batch: str, action: str, ops: StaffDep, runtime: RuntimeDep
+) -> ScheduleOut:
     """Pause, unpause or trigger (start a review now) the batch's Schedule."""
     handle = runtime.temporal.get_schedule_handle(rereview_schedule_id(batch))
     if action == "pause":
@@ -326,7 +348,9 @@ async def act_on_schedule(batch: str, action: str, ops: StaffDep, runtime: Runti
     elif action == "trigger":
         await handle.trigger()
     else:
-        raise ApiError(422, "Invalid", f"unknown action {action!r}: pause, unpause or trigger", field="action")
+        raise ApiError(
+            422, "Invalid", f"unknown action {action!r}: pause, unpause or trigger", field="action"
+        )
     return await _schedule_out(handle)
 
 
@@ -349,7 +373,10 @@ async def _schedule_out(handle: ScheduleHandle) -> ScheduleOut:
 @router.post("/legacy-lists", response_model=LegacyImportResult)
 async def import_legacy_list(
     _: MinistryDep, session: SessionDep, runtime: RuntimeDep,
-    file: Annotated[UploadFile, File(description="CSV: batch, category, region, name, credit_code, published_on")],
+    file: Annotated[
+        UploadFile,
+        File(description="CSV: batch, category, region, name, credit_code, published_on"),
+    ],
     rule_set: Annotated[str, Form(description="rule set whose review cycle applies")] = "2020-5",
 ) -> LegacyImportResult:
     """Import an already published list (idempotent); bad rows come back with their reasons."""
@@ -357,7 +384,10 @@ async def import_legacy_list(
         cycle = load_rule_set(rule_set).review_cycle_years
         parsed = parse_legacy_csv(await file.read())
     except (CsvShapeError, RuleSetError) as err:
-        raise ApiError(422, "Invalid", str(err), field="rule_set" if isinstance(err, RuleSetError) else "file") from err
+        raise ApiError(
+            422, "Invalid", str(err),
+            field="rule_set" if isinstance(err, RuleSetError) else "file",
+        ) from err
     added, present = await repository.import_legacy_units(session, rows=parsed.rows)
     await session.commit()
     runtime.events_committed()
@@ -365,7 +395,9 @@ async def import_legacy_list(
     units = [repository.listed_unit_contract(u) for u in added]
     units += [
         repository.listed_unit_contract(u)
-        for u in await repository.units_by_ids(session, application_ids=[r.application_id for r in parsed.rows])
+        for u in await repository.units_by_ids(
+            session, application_ids=[r.application_id for r in parsed.rows]
+        )
         if u.application_id not in {a.application_id for a in added}
     ]
     await start_listings(runtime.temporal, runtime.queues, units)
@@ -373,8 +405,9 @@ async def import_legacy_list(
     for batch in batches:
         first = min(u.published_at for u in units if u.batch == batch)
         await ensure_rereview_schedule(runtime.temporal, runtime.queues, batch, first, cycle)
-    return LegacyImportResult(imported=len(added), already_present=present, rejected=parsed.rejected,
-                              batches=batches)
+    return LegacyImportResult(
+        imported=len(added), already_present=present, rejected=parsed.rejected, batches=batches
+    )
 
 
 # ----------------------------------------------------------------------------- spot checks
@@ -384,7 +417,11 @@ async def import_legacy_list(
 async def draw_spot_check(body: SpotCheckIn, ministry: MinistryDep, session: SessionDep,
                           runtime: RuntimeDep) -> SpotCheckOut:
     """Draw a reproducible sample of listed units for a third-party spot check; the draw is kept."""
-    rules = load_rule_set(body.batch) if body.batch and body.batch in available_rule_sets() else load_rule_set("2020-5")
+    rules = (
+        load_rule_set(body.batch)
+        if body.batch and body.batch in available_rule_sets()
+        else load_rule_set("2020-5")
+    )
     seed = body.seed if body.seed is not None else secrets.randbelow(2**31)
     check = await repository.draw_spot_check(
         session, batch=body.batch, seed=seed, sample_size=rules.spot_check.listed_unit_sample_size,
@@ -395,9 +432,13 @@ async def draw_spot_check(body: SpotCheckIn, ministry: MinistryDep, session: Ses
     return SpotCheckOut.model_validate(check, from_attributes=True)
 
 
-@router.post("/spot-checks/listed-units/{spot_check_id}/findings", status_code=201, response_model=FindingOut)
-async def record_finding(spot_check_id: str, body: FindingIn, ministry: MinistryDep, session: SessionDep,
-                         runtime: RuntimeDep) -> FindingOut:
+@router.post(
+    "/spot-checks/listed-units/{spot_check_id}/findings", status_code=201, response_model=FindingOut
+)
+async def record_finding(
+    spot_check_id: str, body: FindingIn, ministry: MinistryDep, session: SessionDep,
+    runtime: RuntimeDep,
+) -> FindingOut:
     """Record a finding on a sampled unit; one that no longer qualifies is removed."""
     check = await repository.get_spot_check(session, spot_check_id=spot_check_id)
     if check is None:
@@ -406,15 +447,20 @@ async def record_finding(spot_check_id: str, body: FindingIn, ministry: Ministry
         raise ApiError(422, "Invalid", f"{body.application_id} is not in this spot check's sample",
                        field="application_id")
     if not body.qualifies and not body.reasons:
-        raise ApiError(422, "Invalid", "a unit that no longer qualifies needs the reasons", field="reasons")
+        raise ApiError(
+            422, "Invalid", "a unit that no longer qualifies needs the reasons", field="reasons"
+        )
     finding = await repository.add_finding(
-        session, spot_check_id=spot_check_id, application_id=body.application_id, qualifies=body.qualifies,
+        session, spot_check_id=spot_check_id, application_id=body.application_id,
+        qualifies=body.qualifies,
         finding=body.finding, reasons=[r.value for r in body.reasons], actor=ministry.label(),
     )
     await session.commit()
     out = FindingOut.model_validate(finding, from_attributes=True)
     if not body.qualifies:
-        handle = runtime.temporal.get_workflow_handle_for(ListingWorkflow.run, listing_workflow_id(body.application_id))
+        handle = runtime.temporal.get_workflow_handle_for(
+            ListingWorkflow.run, listing_workflow_id(body.application_id)
+        )
         view = await handle.execute_update(
             ListingWorkflow.remove,
             Removal(actor=ministry, reasons=body.reasons, note=body.finding, source="spot_check",
@@ -424,14 +470,17 @@ async def record_finding(spot_check_id: str, body: FindingIn, ministry: Ministry
     return out
 
 
-# ----------------------------------------------------------------------------- public pages and exports
+# ------------------------------------------------------------------ public pages and exports
 
 
 @pages.get("/public", response_class=HTMLResponse, summary="the public list, as a page")
-async def public_page(filters: FilterDep, session: SessionDep, templates: TemplatesDep, lang: Lang = "zh") -> str:
+async def public_page(
+    filters: FilterDep, session: SessionDep, templates: TemplatesDep, lang: Lang = "zh"
+) -> str:
     total, items = await filters.fetch(session, limit=1000)
     return templates.get_template("public_list.html").render(
-        lang=lang, items=items, total=total, batch=filters.batch, region=filters.region, q=filters.q,
+        lang=lang, items=items, total=total, batch=filters.batch, region=filters.region,
+        q=filters.q,
         category=filters.category.value if filters.category else None,
         categories=[c.value for c in Category], query=filters.query(), china=CHINA,
     )
@@ -454,9 +503,17 @@ async def public_xlsx(filters: FilterDep, session: SessionDep, lang: Lang = "zh"
     )
 
 
-@pages.get("/public/announcements/{batch}", response_class=HTMLResponse, summary="the publication announcement")
-async def announcement(batch: str, session: SessionDep, templates: TemplatesDep, lang: Lang = "zh") -> str:
-    total, rows = await repository.public_list(session, batch=batch, category=None, region=None, q=None, limit=None)
+@pages.get(
+    "/public/announcements/{batch}",
+    response_class=HTMLResponse,
+    summary="the publication announcement",
+)
+async def announcement(
+    batch: str, session: SessionDep, templates: TemplatesDep, lang: Lang = "zh"
+) -> str:
+    total, rows = await repository.public_list(
+        session, batch=batch, category=None, region=None, q=None, limit=None
+    )
     if not total:
         raise not_found(f"published list of batch {batch}")
     sections = [(c.value, [r for r in rows if r.category == c.value]) for c in Category]
@@ -465,11 +522,13 @@ async def announcement(batch: str, session: SessionDep, templates: TemplatesDep,
         lang=lang, batch=batch, total=total, sections=[s for s in sections if s[1]],
         title=(f"关于公布{batch}批绿色制造名单的通告" if lang == "zh"
                else f"Announcement of the Green Manufacturing List, batch {batch}"),
-        published=published.strftime("%Y年%m月%d日") if lang == "zh" else published.strftime("%d %B %Y"),
+        published=(
+            published.strftime("%Y年%m月%d日") if lang == "zh" else published.strftime("%d %B %Y")
+        ),
     )
 
 
-# ----------------------------------------------------------------------------- ministry review: more information
+# ----------------------------------------------------------- ministry review: more information
 
 
 @router.post("/applications/{application_id}/information-request", response_model=CaseStageOut)
@@ -477,7 +536,9 @@ async def request_information(
     application_id: str, body: InformationRequestIn, ministry: MinistryDep, runtime: RuntimeDep
 ) -> CaseStageOut:
     """Send a recommended application back to its authority for more information, due by a date."""
-    handle = runtime.temporal.get_workflow_handle_for(ApplicationWorkflow.run, application_workflow_id(application_id))
+    handle = runtime.temporal.get_workflow_handle_for(
+        ApplicationWorkflow.run, application_workflow_id(application_id)
+    )
     view = await handle.execute_update(
         ApplicationWorkflow.request_information,
         InformationRequest(actor=ministry, question=body.question, due=body.due),
@@ -485,7 +546,7 @@ async def request_information(
     return _case_out(application_id, view)
 
 
-# ----------------------------------------------------------------------------- publicity and objections
+# ------------------------------------------------------------------ publicity and objections
 
 
 def _batch(runtime: RuntimeDep, batch: str) -> WorkflowHandle[BatchWorkflow, BatchView]:
@@ -506,21 +567,33 @@ async def proposed_list(batch: str, session: SessionDep) -> list[ProposedUnitOut
     if await repository.get_publicity(session, batch=batch) is None:
         raise not_found(f"publicity of batch {batch}")
     return [
-        ProposedUnitOut(application_id=d.application_id, category=d.case["category"], region=d.case["region"],
-                        name=d.case["applicant_name"], credit_code=d.case["credit_code"])
+        ProposedUnitOut(
+            application_id=d.application_id, category=d.case["category"],
+            region=d.case["region"], name=d.case["applicant_name"],
+            credit_code=d.case["credit_code"],
+        )
         for d in await repository.proposed_list(session, batch=batch)
     ]
 
 
 @router.post("/batches/{batch}/objections", status_code=201, response_model=ObjectionOut)
-async def lodge_objection(batch: str, body: ObjectionIn, session: SessionDep, runtime: RuntimeDep) -> ObjectionOut:
+async def lodge_objection(
+    batch: str, body: ObjectionIn, session: SessionDep, runtime: RuntimeDep
+) -> ObjectionOut:
     """Anyone may object to a proposed unit while the publicity period runs (no token needed)."""
     view = await _batch(runtime, batch).query(BatchWorkflow.view)
     if view.stage != "publicity":
-        raise ApiError(409, "WrongStage", f"batch {batch} is not in its publicity period ({view.stage})",
-                       message_zh=f"批次{batch}不在公示期内")
-    if body.application_id not in {d.application_id for d in await repository.proposed_list(session, batch=batch)}:
-        raise ApiError(422, "Invalid", f"{body.application_id} is not on the proposed list", field="application_id")
+        raise ApiError(
+            409, "WrongStage", f"batch {batch} is not in its publicity period ({view.stage})",
+            message_zh=f"批次{batch}不在公示期内",
+        )
+    if body.application_id not in {
+        d.application_id for d in await repository.proposed_list(session, batch=batch)
+    }:
+        raise ApiError(
+            422, "Invalid", f"{body.application_id} is not on the proposed list",
+            field="application_id",
+        )
     objection = await repository.add_objection(
         session, batch=batch, application_id=body.application_id, lodged_by=body.lodged_by,
         contact=body.contact, grounds=body.grounds,
@@ -528,7 +601,8 @@ async def lodge_objection(batch: str, body: ObjectionIn, session: SessionDep, ru
     await session.commit()
     runtime.events_committed()
     await _batch(runtime, batch).signal(
-        BatchWorkflow.objection, ObjectionNotice(objection_id=objection.id, application_id=objection.application_id)
+        BatchWorkflow.objection,
+        ObjectionNotice(objection_id=objection.id, application_id=objection.application_id),
     )
     return ObjectionOut.model_validate(objection, from_attributes=True)
 
@@ -536,12 +610,16 @@ async def lodge_objection(batch: str, body: ObjectionIn, session: SessionDep, ru
 @router.get("/batches/{batch}/objections", response_model=list[ObjectionOut])
 async def list_objections(batch: str, _: StaffDep, session: SessionDep) -> list[ObjectionOut]:
     """Objections to a batch's proposed list (ministry, ops)."""
-    return [ObjectionOut.model_validate(o, from_attributes=True) for o in await repository.list_objections(session, batch=batch)]
+    return [
+        ObjectionOut.model_validate(o, from_attributes=True)
+        for o in await repository.list_objections(session, batch=batch)
+    ]
 
 
 @router.post("/objections/{objection_id}/resolution", response_model=ObjectionOut)
 async def resolve_objection(
-    objection_id: int, body: ObjectionResolutionIn, ministry: MinistryDep, session: SessionDep, runtime: RuntimeDep
+    objection_id: int, body: ObjectionResolutionIn, ministry: MinistryDep, session: SessionDep,
+    runtime: RuntimeDep,
 ) -> ObjectionOut:
     """The ministry upholds (the unit stays off the list) or dismisses an objection."""
     objection = await repository.get_objection(session, objection_id=objection_id)
@@ -550,13 +628,16 @@ async def resolve_objection(
     if objection.status != "open":
         raise ApiError(409, "Duplicate", f"objection {objection_id} was {objection.status} already")
     await repository.resolve_objection(
-        session, objection=objection, upheld=body.upheld, resolution=body.resolution, actor=ministry.label()
+        session, objection=objection, upheld=body.upheld, resolution=body.resolution,
+        actor=ministry.label(),
     )
     await session.commit()
     runtime.events_committed()
     await _batch(runtime, objection.batch).signal(
         BatchWorkflow.objection,
-        ObjectionNotice(objection_id=objection.id, application_id=objection.application_id, resolved=True,
-                        upheld=body.upheld),
+        ObjectionNotice(
+            objection_id=objection.id, application_id=objection.application_id, resolved=True,
+            upheld=body.upheld,
+        ),
     )
     return ObjectionOut.model_validate(objection, from_attributes=True)

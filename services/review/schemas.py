@@ -119,7 +119,9 @@ class ScheduleOut(BaseModel):
 
 class SpotCheckIn(BaseModel):
     batch: str | None = None
-    seed: int | None = Field(default=None, description="omit for a fresh random seed; it is recorded")
+    seed: int | None = Field(
+        default=None, description="omit for a fresh random seed; it is recorded"
+    )
 
 
 class SpotCheckOut(BaseModel):
@@ -153,12 +155,16 @@ class FindingOut(BaseModel):
 
 class InformationRequestIn(BaseModel):
     question: str = Field(min_length=1, max_length=5000)
-    due: AwareDatetime = Field(description="when the authority must answer, with its offset (+08:00)")
+    due: AwareDatetime = Field(
+        description="when the authority must answer, with its offset (+08:00)"
+    )
 
 
 class ObjectionIn(BaseModel):
     application_id: str
-    lodged_by: str = Field(min_length=1, max_length=200, description="name of the person or body objecting")
+    lodged_by: str = Field(
+        min_length=1, max_length=200, description="name of the person or body objecting"
+    )
     contact: str = Field(default="", max_length=200)
     grounds: str = Field(min_length=5, max_length=10000)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -18,7 +19,7 @@ class EventEnvelope(BaseModel):
     occurred_at: datetime
     payload: dict[str, Any]
 
-    def payload_as(self, model: type[M]) -> M:
+    def payload_as(self, model: builtins.type[M]) -> M:
         return model.model_validate(self.payload)
 
 

@@ -93,8 +93,10 @@ class ApplicationWorkflow:
                 await self._move(
                     Stage.REJECTED, Facts.APPLICATION_EXCLUDED, SYSTEM, exclusion.reason,
                     Activities.REVIEW_RECORD_TRANSITION, self._queues.review,
-                    lambda t: TransitionRecord(case=self._case, transition=t,
-                                               details={"publication_id": exclusion.publication_id}),
+                    lambda t: TransitionRecord(
+                        case=self._case, transition=t,
+                        details={"publication_id": exclusion.publication_id},
+                    ),
                 )
         if self._stage == Stage.APPROVED and self._publication is not None:
             async with self._lock:
@@ -110,8 +112,8 @@ class ApplicationWorkflow:
                         "",
                         Activities.REVIEW_RECORD_LISTING,
                         self._queues.review,
-                        lambda t, n=notice: ListingRecord(
-                            case=self._case, transition=t, publication_id=n.publication_id
+                        lambda t: ListingRecord(
+                            case=self._case, transition=t, publication_id=notice.publication_id
                         ),
                     )
                 # The listed unit lives on in its own workflow for years; this case is done.
@@ -204,7 +206,10 @@ class ApplicationWorkflow:
     def _check_accept(self, cmd: AcceptEngagementCommand) -> None:
         self._require_actor(cmd.actor, Role.AGENCY, cmd.agency_id)
         if not self._case.needs_evaluation:
-            raise refusal(Errors.WRONG_STAGE, f"a {self._case.category.value} needs no third-party evaluation")
+            raise refusal(
+                Errors.WRONG_STAGE,
+                f"a {self._case.category.value} needs no third-party evaluation",
+            )
         self._require_stage(Stage.EVALUATION, "accept an engagement", set())
         if self._engagement_id is not None:
             raise refusal(
@@ -234,7 +239,9 @@ class ApplicationWorkflow:
         self._require_actor(cmd.actor, Role.AGENCY, cmd.agency_id)
         self._require_stage(Stage.EVALUATION, "submit a report", {Facts.REPORT_SUBMITTED})
         if self._engagement_id is None:
-            raise refusal(Errors.WRONG_STAGE, "no engagement has been accepted for this application")
+            raise refusal(
+                Errors.WRONG_STAGE, "no engagement has been accepted for this application"
+            )
         if cmd.engagement_id != self._engagement_id or cmd.agency_id != self._agency_id:
             raise refusal(
                 Errors.FORBIDDEN,
@@ -353,9 +360,13 @@ class ApplicationWorkflow:
 
     def _require_actor(self, actor: Principal, role: Role, scope: str | None) -> None:
         if actor.role != role:
-            raise refusal(Errors.FORBIDDEN, f"only the {role.value} may do this, not the {actor.role.value}")
+            raise refusal(
+                Errors.FORBIDDEN, f"only the {role.value} may do this, not the {actor.role.value}"
+            )
         if scope is not None and actor.scope != scope:
-            raise refusal(Errors.FORBIDDEN, f"this application is outside the scope of {actor.label()}")
+            raise refusal(
+                Errors.FORBIDDEN, f"this application is outside the scope of {actor.label()}"
+            )
 
     def _require_stage(self, stage: Stage, action: str, duplicate_facts: set[str]) -> None:
         if self._stage == stage:
@@ -364,9 +375,13 @@ class ApplicationWorkflow:
             last = self._history[-1]
             raise refusal(
                 Errors.DUPLICATE,
-                f"already decided: {last.fact.rsplit('.', 1)[-1]} by {last.actor.label()} at {last.at.isoformat()}",
+                f"already decided: {last.fact.rsplit('.', 1)[-1]} by {last.actor.label()}"
+                f" at {last.at.isoformat()}",
             )
-        raise refusal(Errors.WRONG_STAGE, f"cannot {action}: the application is in stage {self._stage.value}")
+        raise refusal(
+            Errors.WRONG_STAGE,
+            f"cannot {action}: the application is in stage {self._stage.value}",
+        )
 
     async def _move(
         self,

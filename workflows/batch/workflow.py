@@ -137,26 +137,36 @@ class BatchWorkflow:
                     self._queues.intake, ReminderPlan,
                 )
                 # Instants already past when planned (a batch opened late) are not sent.
-                plan = [r for r in planned.reminders if r.at > workflow.now() and r.key not in self._sent]
+                plan = [
+                    r for r in planned.reminders
+                    if r.at > workflow.now() and r.key not in self._sent
+                ]
             due = sorted((r for r in plan if r.key not in self._sent), key=lambda r: r.at)
             target = due[0].at if due else self._deadline
             workflow.upsert_search_attributes([SearchAttributes.DUE_AT.value_set(target)])
             try:
-                await workflow.wait_condition(lambda: self._replan, timeout=max(target - workflow.now(), timedelta(0)))
+                await workflow.wait_condition(
+                    lambda: self._replan, timeout=max(target - workflow.now(), timedelta(0))
+                )
             except TimeoutError:
                 if due and workflow.now() >= due[0].at:
                     reminder = due[0]
                     await self._activity(
                         Activities.INTAKE_SEND_REMINDERS,
-                        ReminderRequest(batch=self._start.code, deadline=self._deadline, amount=reminder.amount,
-                                        unit=reminder.unit, submitted=sorted(self._packages), at=workflow.now()),
+                        ReminderRequest(
+                            batch=self._start.code, deadline=self._deadline,
+                            amount=reminder.amount, unit=reminder.unit,
+                            submitted=sorted(self._packages), at=workflow.now(),
+                        ),
                         self._queues.intake,
                     )
                     self._sent.add(reminder.key)
         await self._activity(
             Activities.INTAKE_REPORT_MISSING_PACKAGES,
-            DeadlineReport(batch=self._start.code, deadline=self._deadline,
-                           missing=sorted(set(AUTHORITIES) - set(self._packages)), at=workflow.now()),
+            DeadlineReport(
+                batch=self._start.code, deadline=self._deadline,
+                missing=sorted(set(AUTHORITIES) - set(self._packages)), at=workflow.now(),
+            ),
             self._queues.intake,
         )
 
@@ -172,10 +182,16 @@ class BatchWorkflow:
         if cmd.actor.role != Role.MINISTRY:
             raise refusal(Errors.FORBIDDEN, "only the ministry extends a deadline")
         if self._stage != "open" or self._deadline is None:
-            raise refusal(Errors.WRONG_STAGE, f"batch {self._start.code} is {self._stage}: its deadline has passed")
+            raise refusal(
+                Errors.WRONG_STAGE,
+                f"batch {self._start.code} is {self._stage}: its deadline has passed",
+            )
         if cmd.deadline.tzinfo is None or cmd.deadline <= self._deadline:
-            raise refusal(Errors.INVALID, f"the new deadline must be later than {deadline_text(self._deadline)}",
-                          field="deadline")
+            raise refusal(
+                Errors.INVALID,
+                f"the new deadline must be later than {deadline_text(self._deadline)}",
+                field="deadline",
+            )
 
     # ----------------------------------------------------------------- publicity
 
@@ -187,7 +203,9 @@ class BatchWorkflow:
             closes = opened + timedelta(days=self._start.publicity_days)
             await self._activity(
                 Activities.REVIEW_OPEN_PUBLICITY,
-                PublicityRequest(batch=self._start.code, actor=cmd.actor, opened_at=opened, closes_at=closes),
+                PublicityRequest(
+                    batch=self._start.code, actor=cmd.actor, opened_at=opened, closes_at=closes
+                ),
                 self._queues.review, PublicityOpened,
             )
             self._closes_at = closes
@@ -200,10 +218,15 @@ class BatchWorkflow:
         if cmd.actor.role != Role.MINISTRY:
             raise refusal(Errors.FORBIDDEN, "only the ministry opens the publicity period")
         if self._stage == "open":
-            raise refusal(Errors.WRONG_STAGE, f"batch {self._start.code} is still open for packages until "
-                          f"{deadline_text(self._deadline) if self._deadline else '(no deadline)'}")
+            raise refusal(
+                Errors.WRONG_STAGE,
+                f"batch {self._start.code} is still open for packages until "
+                f"{deadline_text(self._deadline) if self._deadline else '(no deadline)'}",
+            )
         if self._stage != "reviewing":
-            raise refusal(Errors.DUPLICATE, f"the publicity of batch {self._start.code} has started already")
+            raise refusal(
+                Errors.DUPLICATE, f"the publicity of batch {self._start.code} has started already"
+            )
 
     @workflow.signal
     def objection(self, notice: ObjectionNotice) -> None:
@@ -273,7 +296,10 @@ class BatchWorkflow:
                 deadline=deadline_text(self._deadline),
             )
         if self._stage != "open":
-            raise refusal(Errors.WRONG_STAGE, f"batch {self._start.code} is {self._stage}, not taking packages")
+            raise refusal(
+                Errors.WRONG_STAGE,
+                f"batch {self._start.code} is {self._stage}, not taking packages",
+            )
         done = self._packages.get(cmd.actor.scope)
         if done is not None:
             raise refusal(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
@@ -128,7 +128,7 @@ class ListingWorkflow:
         except ActivityError as err:
             raise unwrap(err) from None
 
-    def _index(self, stage: str, due: object) -> None:
+    def _index(self, stage: str, due: datetime | None) -> None:
         unit = self._state.unit
         workflow.upsert_search_attributes(
             [
@@ -136,6 +136,10 @@ class ListingWorkflow:
                 SearchAttributes.CATEGORY.value_set(unit.category.value),
                 SearchAttributes.REGION.value_set(unit.region),
                 SearchAttributes.STAGE.value_set(stage),
-                SearchAttributes.DUE_AT.value_set(due) if due else SearchAttributes.DUE_AT.value_unset(),  # type: ignore[arg-type]
+                (
+                    SearchAttributes.DUE_AT.value_set(due)
+                    if due
+                    else SearchAttributes.DUE_AT.value_unset()
+                ),
             ]
         )

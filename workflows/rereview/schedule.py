@@ -55,7 +55,11 @@ def rereview_schedule(
         spec=ScheduleSpec(
             calendars=[
                 ScheduleCalendarSpec(
-                    year=[ScheduleRange(day.year + cycle_years, day.year + cycle_years * CYCLES, cycle_years)],
+                    year=[
+                        ScheduleRange(
+                            day.year + cycle_years, day.year + cycle_years * CYCLES, cycle_years
+                        )
+                    ],
                     month=[ScheduleRange(day.month)],
                     day_of_month=[ScheduleRange(day.day)],
                     hour=[ScheduleRange(HOUR)],
@@ -91,7 +95,8 @@ async def ensure_rereview_schedule(
     schedule_id = rereview_schedule_id(batch)
     try:
         await client.create_schedule(
-            schedule_id, rereview_schedule(ReReviewStart(batch=batch), published_at, cycle_years, queues)
+            schedule_id,
+            rereview_schedule(ReReviewStart(batch=batch), published_at, cycle_years, queues),
         )
     except ScheduleAlreadyRunningError:
         pass
@@ -104,7 +109,9 @@ async def ensure_rereview_schedule(
     return schedule_id
 
 
-async def start_listings(client: Client, queues: TaskQueues, units: list[ListedUnit], concurrency: int = 100) -> None:
+async def start_listings(
+    client: Client, queues: TaskQueues, units: list[ListedUnit], concurrency: int = 100
+) -> None:
     """Start (or find running) the ListingWorkflow of each unit, a bounded number at a time."""
     gate = asyncio.Semaphore(concurrency)
 

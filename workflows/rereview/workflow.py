@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
+from typing import Any
 
 from temporalio import workflow
 from temporalio.exceptions import ActivityError
@@ -70,32 +71,43 @@ class ReReviewWorkflow:
         deadline = at_china(china_date(opened) + timedelta(days=start.response_days + 1))
         plan: ReReviewPlan = await self._activity(
             Activities.REVIEW_OPEN_REREVIEW,
-            ReReviewOpen(review_id=review_id, batch=start.batch, opened_at=opened, deadline=deadline),
+            ReReviewOpen(
+                review_id=review_id, batch=start.batch, opened_at=opened, deadline=deadline
+            ),
             ReReviewPlan,
         )
         self._plan = plan
         self._pending = {u.region for u in plan.units}
         self._stage = "collecting"
         workflow.upsert_search_attributes(
-            [SearchAttributes.BATCH.value_set(start.batch), SearchAttributes.STAGE.value_set("rereview"),
-             SearchAttributes.DUE_AT.value_set(deadline)]
+            [
+                SearchAttributes.BATCH.value_set(start.batch),
+                SearchAttributes.STAGE.value_set("rereview"),
+                SearchAttributes.DUE_AT.value_set(deadline),
+            ]
         )
         for days in sorted(set(start.reminder_days), reverse=True):
             remind_at = deadline - timedelta(days=days)
             if remind_at <= workflow.now() or not self._pending:
                 continue
             try:
-                await workflow.wait_condition(lambda: not self._pending, timeout=remind_at - workflow.now())
+                await workflow.wait_condition(
+                    lambda: not self._pending, timeout=remind_at - workflow.now()
+                )
                 break
             except TimeoutError:
                 await self._activity(
                     Activities.REVIEW_REMIND_REREVIEW,
-                    ReReviewReminder(review_id=review_id, batch=start.batch, regions=sorted(self._pending),
-                                     deadline=deadline, days_left=days, at=workflow.now()),
+                    ReReviewReminder(
+                        review_id=review_id, batch=start.batch, regions=sorted(self._pending),
+                        deadline=deadline, days_left=days, at=workflow.now(),
+                    ),
                 )
         if self._pending and deadline > workflow.now():
             try:
-                await workflow.wait_condition(lambda: not self._pending, timeout=deadline - workflow.now())
+                await workflow.wait_condition(
+                    lambda: not self._pending, timeout=deadline - workflow.now()
+                )
             except TimeoutError:
                 pass
         self._stage = "removing"
@@ -157,14 +169,23 @@ class ReReviewWorkflow:
     @report.validator
     def _check_report(self, report: ReReviewReport) -> None:
         if report.actor.role != Role.PROVINCE:
-            raise refusal(Errors.FORBIDDEN, "only a recommending authority reports its on-site checks")
+            raise refusal(
+                Errors.FORBIDDEN, "only a recommending authority reports its on-site checks"
+            )
         region = report.actor.scope
         if self._stage != "collecting" or self._plan is None:
-            raise refusal(Errors.WRONG_STAGE, f"this review is {self._stage}, not collecting reports")
+            raise refusal(
+                Errors.WRONG_STAGE, f"this review is {self._stage}, not collecting reports"
+            )
         if region in self._reported:
-            raise refusal(Errors.DUPLICATE, f"authority {region} has already reported for this review")
+            raise refusal(
+                Errors.DUPLICATE, f"authority {region} has already reported for this review"
+            )
         if region not in self._pending:
-            raise refusal(Errors.NOT_FOUND, f"authority {region} has no listed units in batch {self._start.batch}")
+            raise refusal(
+                Errors.NOT_FOUND,
+                f"authority {region} has no listed units in batch {self._start.batch}",
+            )
         expected = {u.application_id for u in self._units_of(region)}
         given = [c.application_id for c in report.results]
         unknown = sorted(set(given) - expected)
@@ -182,7 +203,9 @@ class ReReviewWorkflow:
         assert self._plan is not None
         return [u for u in self._plan.units if u.region == region]
 
-    async def _activity(self, name: str, arg: object, result_type: type[BaseModel] | None = None) -> object:
+    async def _activity(
+        self, name: str, arg: object, result_type: type[BaseModel] | None = None
+    ) -> Any:
         try:
             return await workflow.execute_activity(
                 name, arg, task_queue=self._queues.review, result_type=result_type,
