@@ -37,6 +37,7 @@ from cli.synthetic import (
     draft_body,
     entrust,
     ok,
+    recent_record,
     register_agency,
     submit_report,
 )
@@ -117,8 +118,12 @@ class Summary:
         return out
 
 
+_T0 = time.monotonic()
+
+
 def say(line: str) -> None:
-    print(line, flush=True)  # noqa: T201
+    """Progress on the terminal, with the seconds of real time spent so far."""
+    print(f"[{time.monotonic() - _T0:7.1f}s] {line}", flush=True)  # noqa: T201
 
 
 class Run:
@@ -188,7 +193,8 @@ class Run:
             if self.load[agency] < 15:
                 self.load[agency] += 1
                 return agency
-        agency = await register_agency(self.p)
+        today = (await self.now()).date()
+        agency = await register_agency(self.p, records=[recent_record(today=today)])
         self.agencies.append(agency)
         self.load[agency] = 1
         return agency

@@ -24,8 +24,9 @@ def staff(n: int, *, title: str = "intermediate", major: str = "energy",
              "major": major} for i in range(n)]
 
 
-def recent_record(years_ago: float = 1) -> dict[str, Any]:
-    end = date.today() - timedelta(days=int(365 * years_ago))
+def recent_record(years_ago: float = 1, today: date | None = None) -> dict[str, Any]:
+    """A green-evaluation job that ended `years_ago` before `today` (the simulation's date)."""
+    end = (today or date.today()) - timedelta(days=int(365 * years_ago))
     return {"kind": "green_evaluation", "title": "绿色工厂第三方评价",
             "started_on": (end - timedelta(days=90)).isoformat(), "ended_on": end.isoformat()}
 

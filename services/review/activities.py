@@ -11,7 +11,7 @@ from temporalio import activity
 from temporalio.client import Client
 
 from services.review import repository
-from shared.contracts.application import ListingRecord, TransitionRecord
+from shared.contracts.application import ListingRecord, Stage, TransitionRecord
 from shared.contracts.batch import (
     PublicationPlan,
     PublicationRequest,
@@ -30,7 +30,7 @@ from shared.contracts.listing import (
 )
 from shared.rules import load_rule_set
 from shared.temporal import Activities, TaskQueues
-from workflows.rereview.schedule import ensure_rereview_schedule
+from workflows.rereview.schedule import ensure_rereview_schedule, start_listings
 
 T = TypeVar("T")
 
@@ -77,7 +77,11 @@ class ReviewActivities:
 
     @activity.defn(name=Activities.REVIEW_RECORD_LISTING)
     async def record_listing(self, record: ListingRecord) -> None:
-        await self._in_transaction(lambda s: repository.record_listing(s, record=record))
+        """Publish, then list the unit; once listed, its ListingWorkflow runs (started here,
+        idempotently, so a retry finds it running)."""
+        unit = await self._in_transaction(lambda s: repository.record_listing(s, record=record))
+        if record.transition.stage == Stage.LISTED:
+            await start_listings(self._temporal, self._queues, [unit])
 
     @activity.defn(name=Activities.REVIEW_RECORD_TRANSITION)
     async def record_transition(self, record: TransitionRecord) -> None:

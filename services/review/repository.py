@@ -212,7 +212,8 @@ async def prepare_publication(
     )
 
 
-async def record_listing(session: AsyncSession, *, record: ListingRecord) -> None:
+async def record_listing(session: AsyncSession, *, record: ListingRecord) -> ListedUnitRef:
+    """Put the unit on the public list (published), then mark it listed; return it."""
     case, t = record.case, record.transition
     unit = await session.get(ListedUnit, case.application_id)
     if unit is None:
@@ -222,13 +223,14 @@ async def record_listing(session: AsyncSession, *, record: ListingRecord) -> Non
             application_id=case.application_id, publication_id=record.publication_id,
             batch=case.batch, category=case.category.value, region=case.region,
             name=case.applicant_name, credit_code=case.credit_code, status="published",
-            published_at=publication.published_at,
+            published_at=publication.published_at, legacy=False,
         )
         session.add(unit)
     elif unit.status == t.stage.value:
-        return
+        return listed_unit_contract(unit)
     unit.status = t.stage.value
     add_case_event(session, case, t, {"publication_id": record.publication_id})
+    return listed_unit_contract(unit)
 
 
 async def public_list(

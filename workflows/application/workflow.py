@@ -49,6 +49,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
     from workflows.listing.workflow import ListingWorkflow
 
+LISTING_STARTED_BY_REVIEW = "listing-started-by-review"
 SYSTEM = Principal(role=Role.OPS, scope="system", name="workflow")
 
 
@@ -117,20 +118,24 @@ class ApplicationWorkflow:
                         ),
                     )
                 # The listed unit lives on in its own workflow for years; this case is done.
-                await workflow.start_child_workflow(
-                    ListingWorkflow.run,
-                    ListingState(
-                        unit=ListedUnit(
-                            application_id=case.application_id, batch=case.batch,
-                            category=case.category, region=case.region, name=case.applicant_name,
-                            credit_code=case.credit_code, published_at=notice.published_at,
+                # New runs have the review service start it (from the `listed` activity), so it
+                # is no child of this case; histories recorded before that start it here.
+                if not workflow.patched(LISTING_STARTED_BY_REVIEW):
+                    await workflow.start_child_workflow(
+                        ListingWorkflow.run,
+                        ListingState(
+                            unit=ListedUnit(
+                                application_id=case.application_id, batch=case.batch,
+                                category=case.category, region=case.region,
+                                name=case.applicant_name, credit_code=case.credit_code,
+                                published_at=notice.published_at,
+                            ),
+                            year=china_date(notice.published_at).year,
                         ),
-                        year=china_date(notice.published_at).year,
-                    ),
-                    id=listing_workflow_id(case.application_id),
-                    task_queue=workflow.info().task_queue,
-                    parent_close_policy=ParentClosePolicy.ABANDON,
-                )
+                        id=listing_workflow_id(case.application_id),
+                        task_queue=workflow.info().task_queue,
+                        parent_close_policy=ParentClosePolicy.ABANDON,
+                    )
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self._view()
 
