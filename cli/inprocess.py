@@ -35,7 +35,8 @@ class EventLog:
 
     def of(self, application_id: str) -> list[dict[str, Any]]:
         return [
-            m for m in self.messages
+            m
+            for m in self.messages
             if m["body"]["payload"].get("application_id") == application_id
             or m["body"]["payload"].get("case", {}).get("application_id") == application_id
         ]
@@ -64,8 +65,11 @@ async def record_events(settings: Settings) -> AsyncIterator[EventLog]:
         async def on_message(message: aio_pika.abc.AbstractIncomingMessage) -> None:
             async with message.process():
                 log.messages.append(
-                    {"id": message.message_id, "routing_key": message.routing_key,
-                     "body": json.loads(message.body)}
+                    {
+                        "id": message.message_id,
+                        "routing_key": message.routing_key,
+                        "body": json.loads(message.body),
+                    }
                 )
 
         await queue.consume(on_message)
@@ -84,7 +88,9 @@ class Platform:
     rng: random.Random = field(default_factory=lambda: random.Random(20200302))
 
     def token(self, role: str, scope: str = "*") -> str:
-        return mint(Principal(role=Role(role), scope=scope, name=f"test-{role}"), self.settings.token_secret)
+        return mint(
+            Principal(role=Role(role), scope=scope, name=f"test-{role}"), self.settings.token_secret
+        )
 
     def auth(self, role: str, scope: str = "*") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, scope)}"}
@@ -119,8 +125,13 @@ class Platform:
             total = await session.scalar(select(func.count()).select_from(Notification))
             distinct = await session.scalar(
                 select(func.count()).select_from(
-                    select(Notification.event_id, Notification.recipient_role, Notification.recipient_scope)
-                    .distinct().subquery()
+                    select(
+                        Notification.event_id,
+                        Notification.recipient_role,
+                        Notification.recipient_scope,
+                    )
+                    .distinct()
+                    .subquery()
                 )
             )
         return int(total or 0), int(total or 0) - int(distinct or 0)
@@ -156,16 +167,25 @@ async def running_platform(settings: Settings, temporal: Client) -> AsyncIterato
             manager = await stack.enter_async_context(LifespanManager(app, startup_timeout=60))
             apps[service] = app
             clients[service] = await stack.enter_async_context(
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=manager.app),
-                                  base_url=f"http://{service}", timeout=60)
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=manager.app),
+                    base_url=f"http://{service}",
+                    timeout=60,
+                )
             )
-        yield Platform(settings=settings, temporal=temporal, clients=clients, apps=apps, events=events)
+        yield Platform(
+            settings=settings, temporal=temporal, clients=clients, apps=apps, events=events
+        )
 
 
 def consumer_names() -> list[str]:
     from importlib import import_module
 
-    return [c.name for service in SERVICES for c in import_module(f"services.{service}.app").PARTS.consumers]
+    return [
+        c.name
+        for service in SERVICES
+        for c in import_module(f"services.{service}.app").PARTS.consumers
+    ]
 
 
 async def remove_run(settings: Settings, consumers: Sequence[str] | None = None) -> None:
@@ -173,10 +193,14 @@ async def remove_run(settings: Settings, consumers: Sequence[str] | None = None)
     if settings.database_url and settings.database_url.startswith("postgresql"):
         import asyncpg
 
-        conn = await asyncpg.connect(settings.database_url.replace("postgresql+asyncpg://", "postgresql://"))
+        conn = await asyncpg.connect(
+            settings.database_url.replace("postgresql+asyncpg://", "postgresql://")
+        )
         try:
             for service in SERVICES:
-                await conn.execute(f'DROP SCHEMA IF EXISTS "{settings.schema_for(service)}" CASCADE')
+                await conn.execute(
+                    f'DROP SCHEMA IF EXISTS "{settings.schema_for(service)}" CASCADE'
+                )
         finally:
             await conn.close()
     connection = await aio_pika.connect(settings.amqp_url)

@@ -108,7 +108,9 @@ def make_migration(
 
 @app.command()
 def simulate(
-    scale: Annotated[float, typer.Option(help="share of the fifth batch's 1,944 applications (1.0 = all)")] = 0.02,
+    scale: Annotated[
+        float, typer.Option(help="share of the fifth batch's 1,944 applications (1.0 = all)")
+    ] = 0.02,
     seed: Annotated[int, typer.Option(help="random seed of the synthetic data")] = 20200302,
 ) -> None:
     """Run the fifth batch from the notice (2020-03-02) through publication and the triennial

@@ -60,12 +60,26 @@ FIFTH_BATCH = {  # as published on 2020-10-30 [ext]
     "green_supply_chain": 99,
 }
 # Where most applications came from (a rough, synthetic weighting: manufacturing provinces).
-HEAVY = {"320000": 6, "330000": 6, "440000": 5, "370000": 5, "340000": 4, "410000": 3,
-         "420000": 3, "350000": 3, "130000": 2, "510000": 2}
+HEAVY = {
+    "320000": 6,
+    "330000": 6,
+    "440000": 5,
+    "370000": 5,
+    "340000": 4,
+    "410000": 3,
+    "420000": 3,
+    "350000": 3,
+    "130000": 2,
+    "510000": 2,
+}
 SILENT_AUTHORITIES = ("650000", "660000", "540000")  # never submit a package
 NAMES = ("绿能", "华清", "东方", "恒远", "新材", "蓝天", "嘉禾", "瑞丰", "中科", "长江")
-SUFFIX = {"green_factory": "制造有限公司", "green_design_product": "电器股份有限公司",
-          "green_park": "经济技术开发区", "green_supply_chain": "汽车集团有限公司"}
+SUFFIX = {
+    "green_factory": "制造有限公司",
+    "green_design_product": "电器股份有限公司",
+    "green_park": "经济技术开发区",
+    "green_supply_chain": "汽车集团有限公司",
+}
 
 
 @dataclass
@@ -110,7 +124,8 @@ class Summary:
                 f"retained {review['retained']}, authorities silent {review['missing']}"
             )
         out += [
-            "removals by reason: " + ", ".join(f"{k} {v}" for k, v in sorted(self.removals.items())),
+            "removals by reason: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(self.removals.items())),
             f"events: {self.events} (delivered twice: {self.duplicate_events}); "
             f"notifications: {self.notifications} (twice: {self.duplicate_notifications}); "
             f"dead-lettered: {self.dead_letters}",
@@ -129,8 +144,14 @@ def say(line: str) -> None:
 class Run:
     """One simulation: the clock, the platform, the people's steps."""
 
-    def __init__(self, env: WorkflowEnvironment, p: Platform, scale: float, seed: int,
-                 progress: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        env: WorkflowEnvironment,
+        p: Platform,
+        scale: float,
+        seed: int,
+        progress: Callable[[str], None],
+    ) -> None:
         self.env, self.p, self.rng, self.progress = env, p, random.Random(seed), progress
         self.scale = scale
         self.summary = Summary()
@@ -203,19 +224,32 @@ class Run:
         p = self.p
         credit = p.credit_code(region)
         name = f"{AUTHORITIES[region].name_zh.rstrip('市省')}{self.rng.choice(NAMES)}{SUFFIX[category]}"
-        body = ok(await p.intake.post(f"/api/v1/batches/{BATCH}/applications",
-                                      json=draft_body(category, credit, region, applicant_name=name),
-                                      headers=p.auth("applicant", credit)), 201)
+        body = ok(
+            await p.intake.post(
+                f"/api/v1/batches/{BATCH}/applications",
+                json=draft_body(category, credit, region, applicant_name=name),
+                headers=p.auth("applicant", credit),
+            ),
+            201,
+        )
         app_id = body["id"]
-        ok(await p.intake.post(f"/api/v1/applications/{app_id}/submit",
-                               json={"declarations": CLEAN_DECLARATIONS}, headers=p.auth("applicant", credit)))
+        ok(
+            await p.intake.post(
+                f"/api/v1/applications/{app_id}/submit",
+                json={"declarations": CLEAN_DECLARATIONS},
+                headers=p.auth("applicant", credit),
+            )
+        )
         if category != "green_design_product":
             agency = await self.agency_for()
             engagement = await entrust(p, app_id, credit, agency)
             ok(await accept(p, engagement["id"], agency))
             ok(await submit_report(p, engagement, agency))
-        resp = await p.intake.post(f"/api/v1/applications/{app_id}/recommendation",
-                                   json={"decision": "recommend"}, headers=p.auth("province", region))
+        resp = await p.intake.post(
+            f"/api/v1/applications/{app_id}/recommendation",
+            json={"decision": "recommend"},
+            headers=p.auth("province", region),
+        )
         if resp.status_code == 409 and resp.json()["detail"]["code"] == "QuotaExceeded":
             self.summary.quota_refusals.append(f"{region} {category}")
             return
@@ -232,12 +266,23 @@ class Run:
             full = next(a for a in self.agencies if self.load[a] >= 15)
         p = self.p
         credit = p.credit_code("110000")
-        body = ok(await p.intake.post(f"/api/v1/batches/{BATCH}/applications",
-                                      json=draft_body("green_factory", credit, "110000",
-                                                      applicant_name="北京探针制造有限公司"),
-                                      headers=p.auth("applicant", credit)), 201)
-        ok(await p.intake.post(f"/api/v1/applications/{body['id']}/submit",
-                               json={"declarations": CLEAN_DECLARATIONS}, headers=p.auth("applicant", credit)))
+        body = ok(
+            await p.intake.post(
+                f"/api/v1/batches/{BATCH}/applications",
+                json=draft_body(
+                    "green_factory", credit, "110000", applicant_name="北京探针制造有限公司"
+                ),
+                headers=p.auth("applicant", credit),
+            ),
+            201,
+        )
+        ok(
+            await p.intake.post(
+                f"/api/v1/applications/{body['id']}/submit",
+                json={"declarations": CLEAN_DECLARATIONS},
+                headers=p.auth("applicant", credit),
+            )
+        )
         engagement = await entrust(p, body["id"], credit, full)
         refused = await accept(p, engagement["id"], full)
         if refused.status_code == 409 and refused.json()["detail"]["code"] == "CapExceeded":
@@ -249,9 +294,17 @@ class Run:
         p, s = self.p, self.summary
         started = time.perf_counter()
         s.started = await self.now()
-        self.progress(f"{s.started:%Y-%m-%d %H:%M} China time: the notice; the ministry opens batch {BATCH}")
-        ok(await p.intake.post("/api/v1/batches", json={"code": BATCH, "rule_set": BATCH},
-                               headers=p.auth("ministry")), 201)
+        self.progress(
+            f"{s.started:%Y-%m-%d %H:%M} China time: the notice; the ministry opens batch {BATCH}"
+        )
+        ok(
+            await p.intake.post(
+                "/api/v1/batches",
+                json={"code": BATCH, "rule_set": BATCH},
+                headers=p.auth("ministry"),
+            ),
+            201,
+        )
         plan = self.plan()
         s.applications.update(c for _, c in plan)
         await self.bounded((self.apply(r, c) for r, c in plan), "applications")
@@ -260,7 +313,10 @@ class Run:
         await self.until(datetime(2020, 5, 20, 10, tzinfo=CHINA))
         submitting = sorted({r for r, _, _ in self.recommended.values()} - set(SILENT_AUTHORITIES))
         await self.bounded(
-            (p.intake.post(f"/api/v1/batches/{BATCH}/package", headers=p.auth("province", r)) for r in submitting),
+            (
+                p.intake.post(f"/api/v1/batches/{BATCH}/package", headers=p.auth("province", r))
+                for r in submitting
+            ),
             "packages",
         )
         await self.until(datetime(2020, 6, 2, 10, tzinfo=CHINA))
@@ -279,29 +335,62 @@ class Run:
         asked = ids[0]
         region = self.recommended[asked][0]
         due = (await self.now() + timedelta(days=14)).isoformat()
-        ok(await p.review.post(f"/api/v1/applications/{asked}/information-request",
-                               json={"question": "请补充近三年能耗数据", "due": due}, headers=p.auth("ministry")))
-        ok(await p.intake.post(f"/api/v1/applications/{asked}/information",
-                               json={"answer": "已补充2017-2019年能耗数据"}, headers=p.auth("province", region)))
+        ok(
+            await p.review.post(
+                f"/api/v1/applications/{asked}/information-request",
+                json={"question": "请补充近三年能耗数据", "due": due},
+                headers=p.auth("ministry"),
+            )
+        )
+        ok(
+            await p.intake.post(
+                f"/api/v1/applications/{asked}/information",
+                json={"answer": "已补充2017-2019年能耗数据"},
+                headers=p.auth("province", region),
+            )
+        )
         rejected = set(ids[1::40])
 
         async def decide(app_id: str) -> None:
-            body = ({"decision": "reject", "reason": "评价材料与现场情况不符"} if app_id in rejected
-                    else {"decision": "approve"})
-            ok(await p.review.post(f"/api/v1/applications/{app_id}/decision", json=body, headers=p.auth("ministry")))
+            body = (
+                {"decision": "reject", "reason": "评价材料与现场情况不符"}
+                if app_id in rejected
+                else {"decision": "approve"}
+            )
+            ok(
+                await p.review.post(
+                    f"/api/v1/applications/{app_id}/decision", json=body, headers=p.auth("ministry")
+                )
+            )
 
         await self.until(datetime(2020, 9, 20, 10, tzinfo=CHINA))
         await self.bounded((decide(i) for i in ids), "ministry decisions")
         await self.until(datetime(2020, 10, 20, 10, tzinfo=CHINA))
         ok(await p.review.post(f"/api/v1/batches/{BATCH}/publicity", headers=p.auth("ministry")))
         target = next(i for i in ids[2:] if i not in rejected)
-        objection = ok(await p.review.post(f"/api/v1/batches/{BATCH}/objections", json={
-            "application_id": target, "lodged_by": "某环保组织", "contact": "010-00000000",
-            "grounds": "该企业2019年发生较大突发环境事件，未如实申报"}), 201)
-        ok(await p.review.post(f"/api/v1/objections/{objection['id']}/resolution",
-                               json={"upheld": True, "resolution": "经核实情况属实"}, headers=p.auth("ministry")))
+        objection = ok(
+            await p.review.post(
+                f"/api/v1/batches/{BATCH}/objections",
+                json={
+                    "application_id": target,
+                    "lodged_by": "某环保组织",
+                    "contact": "010-00000000",
+                    "grounds": "该企业2019年发生较大突发环境事件，未如实申报",
+                },
+            ),
+            201,
+        )
+        ok(
+            await p.review.post(
+                f"/api/v1/objections/{objection['id']}/resolution",
+                json={"upheld": True, "resolution": "经核实情况属实"},
+                headers=p.auth("ministry"),
+            )
+        )
         await self.until(datetime(2020, 10, 30, 10, tzinfo=CHINA))
-        published = ok(await p.review.post(f"/api/v1/batches/{BATCH}/publication", headers=p.auth("ministry")))
+        published = ok(
+            await p.review.post(f"/api/v1/batches/{BATCH}/publication", headers=p.auth("ministry"))
+        )
         self.summary.listed = int(published["published_count"])
         self.summary.excluded = [target]
         self.progress(f"  published {self.summary.listed} units")
@@ -313,23 +402,37 @@ class Run:
         reporting = listed[::2]
 
         async def report(unit: dict[str, Any]) -> None:
-            ok(await p.review.post(f"/api/v1/listed-units/{unit['application_id']}/yearly-reports",
-                                   json={"year": 2020, "url": f"https://example.cn/{unit['credit_code']}/2020.pdf"},
-                                   headers=p.auth("applicant", unit["credit_code"])), 201)
+            ok(
+                await p.review.post(
+                    f"/api/v1/listed-units/{unit['application_id']}/yearly-reports",
+                    json={
+                        "year": 2020,
+                        "url": f"https://example.cn/{unit['credit_code']}/2020.pdf",
+                    },
+                    headers=p.auth("applicant", unit["credit_code"]),
+                ),
+                201,
+            )
 
         await self.until(datetime(2021, 3, 1, 10, tzinfo=CHINA))
         await self.bounded((report(u) for u in reporting), "yearly reports")
 
     async def listed_units(self) -> list[dict[str, Any]]:
-        body = ok(await self.p.review.get("/api/v1/public/list", params={"batch": BATCH, "limit": 1000}))
+        body = ok(
+            await self.p.review.get("/api/v1/public/list", params={"batch": BATCH, "limit": 1000})
+        )
         return [u for u in body["items"] if u["status"] != "removed"]
 
     async def triennial_review(self, year: int) -> None:
         p = self.p
         opens = datetime(year, 10, 30, 9, tzinfo=CHINA)
         await self.until(opens - timedelta(minutes=1))
-        handle = await start_rereview_now(p.temporal, ReReviewStart(batch=BATCH),
-                                          TaskQueues(p.settings.task_queue_prefix), opens.astimezone(UTC))
+        handle = await start_rereview_now(
+            p.temporal,
+            ReReviewStart(batch=BATCH),
+            TaskQueues(p.settings.task_queue_prefix),
+            opens.astimezone(UTC),
+        )
         await self.until(opens + timedelta(hours=1))
         view = ok(await p.review.get(f"/api/v1/rereviews/{handle.id}", headers=p.auth("ministry")))
         units = await self.listed_units()
@@ -343,18 +446,37 @@ class Run:
             results = []
             for i, unit in enumerate(by_region[region]):
                 removed = self.rng.random() < 0.08
-                results.append({"application_id": unit["application_id"],
-                                "outcome": "removed" if removed else "retained",
-                                "reasons": [reasons[i % len(reasons)].value] if removed else []})
-            ok(await p.review.post(f"/api/v1/rereviews/{handle.id}/report", json={"results": results},
-                                   headers=p.auth("province", region)))
+                results.append(
+                    {
+                        "application_id": unit["application_id"],
+                        "outcome": "removed" if removed else "retained",
+                        "reasons": [reasons[i % len(reasons)].value] if removed else [],
+                    }
+                )
+            ok(
+                await p.review.post(
+                    f"/api/v1/rereviews/{handle.id}/report",
+                    json={"results": results},
+                    headers=p.auth("province", region),
+                )
+            )
 
-        await self.bounded((report(r) for r in view["regions_pending"] if r != silent), f"{year} review reports")
+        await self.bounded(
+            (report(r) for r in view["regions_pending"] if r != silent), f"{year} review reports"
+        )
         await self.until(opens + timedelta(days=95))
         outcome = await handle.result()
-        self.summary.reviews.append({"opened": f"{opens:%Y-%m-%d}", "units": len(units),
-                                     "removed": len(outcome.removed), "retained": len(units) - len(outcome.removed),
-                                     "missing": ", ".join(sorted(set(view["regions_pending"]) - set(outcome.regions_reported)))})
+        self.summary.reviews.append(
+            {
+                "opened": f"{opens:%Y-%m-%d}",
+                "units": len(units),
+                "removed": len(outcome.removed),
+                "retained": len(units) - len(outcome.removed),
+                "missing": ", ".join(
+                    sorted(set(view["regions_pending"]) - set(outcome.regions_reported))
+                ),
+            }
+        )
 
     async def settle(self) -> None:
         """Wait until every announced fact has reached its consumers."""
@@ -367,8 +489,11 @@ class Run:
 
     async def count(self, started: float) -> None:
         p, s = self.p, self.summary
-        cases = ok(await p.review.get("/api/v1/applications", params={"batch": BATCH}, headers=p.auth("ministry")))
-        s.stages.update(c["stage"] for c in cases)  # type: ignore[attr-defined]
+        resp = await p.review.get(
+            "/api/v1/applications", params={"batch": BATCH}, headers=p.auth("ministry")
+        )
+        cases: list[dict[str, Any]] = resp.json()
+        s.stages.update(c["stage"] for c in cases)
         events = p.events.messages
         ids = Counter(m["id"] for m in events)
         s.events, s.duplicate_events = len(events), sum(n - 1 for n in ids.values())
@@ -393,12 +518,17 @@ async def simulation_platform(base: Settings, env: WorkflowEnvironment) -> Async
     """The platform on the time-skipping server, isolated from any running one by prefixes."""
     run = "sim" + uuid.uuid4().hex[:6]
     var = Path(tempfile.mkdtemp(prefix="greenlist-sim-"))
-    settings = base.model_copy(update={
-        "db_schema_prefix": f"{run}_", "amqp_prefix": f"{run}.", "task_queue_prefix": f"{run}-",
-        "temporal_address": env.client.service_client.config.target_host,
-        "var_dir": var, "outbox_poll_seconds": 0.1,
-        "smtp_port": 9,  # nowhere: the simulation counts in-app notifications, it mails nobody
-    })
+    settings = base.model_copy(
+        update={
+            "db_schema_prefix": f"{run}_",
+            "amqp_prefix": f"{run}.",
+            "task_queue_prefix": f"{run}-",
+            "temporal_address": env.client.service_client.config.target_host,
+            "var_dir": var,
+            "outbox_poll_seconds": 0.1,
+            "smtp_port": 9,  # nowhere: the simulation counts in-app notifications, it mails nobody
+        }
+    )
     try:
         async with running_platform(settings, env.client) as platform:
             yield platform
@@ -406,8 +536,9 @@ async def simulation_platform(base: Settings, env: WorkflowEnvironment) -> Async
         await remove_run(settings)
 
 
-async def simulate(base: Settings, scale: float = 0.02, seed: int = 20200302,
-                   progress: Callable[[str], None] = say) -> Summary:
+async def simulate(
+    base: Settings, scale: float = 0.02, seed: int = 20200302, progress: Callable[[str], None] = say
+) -> Summary:
     env = await start_time_skipping(NOTICE)
     try:
         async with simulation_platform(base, env) as platform:
