@@ -115,7 +115,8 @@ class Summary:
             "package reminders (China time): "
             + ", ".join(f"{d} ×{n}" for d, n in sorted(self.reminder_dates.items())),
             f"no package by the deadline: {', '.join(self.missing_packages) or 'none'}",
-            f"published: {self.listed} units; left off after an upheld objection: {len(self.excluded)}",
+            f"published: {self.listed} units; "
+            f"left off after an upheld objection: {len(self.excluded)}",
             f"yearly-report reminders: {self.yearly_reminders}",
         ]
         for review in self.reviews:
@@ -223,7 +224,8 @@ class Run:
     async def apply(self, region: str, category: str) -> None:
         p = self.p
         credit = p.credit_code(region)
-        name = f"{AUTHORITIES[region].name_zh.rstrip('市省')}{self.rng.choice(NAMES)}{SUFFIX[category]}"
+        place = AUTHORITIES[region].name_zh.rstrip("市省")
+        name = f"{place}{self.rng.choice(NAMES)}{SUFFIX[category]}"
         body = ok(
             await p.intake.post(
                 f"/api/v1/batches/{BATCH}/applications",
