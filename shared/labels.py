@@ -16,9 +16,10 @@ DEFAULT_LANGUAGE = "zh"
 LANGUAGES = ("zh", "en")
 
 
-def china_time(value: datetime, language: str = DEFAULT_LANGUAGE) -> str:
-    """An instant as people in China read it, the zone named (deadlines are in China time)."""
-    local = value.astimezone(CHINA)
+def china_time(value: datetime | str, language: str = DEFAULT_LANGUAGE) -> str:
+    """An instant (or its ISO text) as people in China read it, the zone named."""
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = moment.astimezone(CHINA)
     if language == "zh":
         return local.strftime("%Y年%m月%d日 %H:%M") + "（北京时间，Asia/Shanghai）"
     return local.strftime("%Y-%m-%d %H:%M") + " China Standard Time (Asia/Shanghai, UTC+8)"

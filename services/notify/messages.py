@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from shared.contracts.application import ApplicationStageChanged
 from shared.contracts.auth import Principal, Role
-from shared.contracts.batch import ListedUnitsPublished
+from shared.contracts.batch import DeadlineReport, ListedUnitsPublished, ObjectionOut
 from shared.contracts.events import Facts
 from shared.contracts.listing import (
     ReReviewNotice,
@@ -75,6 +75,10 @@ ROUTES: dict[str, Route] = {
     Facts.REREVIEW_REQUESTED: Route("rereview", ReReviewNotice, (P,)),
     Facts.REREVIEW_REMINDER_DUE: Route("rereview_reminder", ReReviewNotice, (P,)),
     Facts.YEARLY_REPORT_DUE: Route("yearly_report_due", YearlyReportDue, (A,)),
+    Facts.INFORMATION_REQUESTED: Route("information_requested", CASE, (P,)),
+    Facts.APPLICATION_EXCLUDED: Route("excluded", CASE, (A, P)),
+    Facts.BATCH_DEADLINE_PASSED: Route("deadline_passed", DeadlineReport, (M,)),
+    Facts.OBJECTION_LODGED: Route("objection_lodged", ObjectionOut, (M,)),
 }
 
 

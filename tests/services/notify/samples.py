@@ -13,7 +13,7 @@ from shared.contracts.application import (
     StageTransition,
 )
 from shared.contracts.auth import Principal, Role
-from shared.contracts.batch import ListedUnitsPublished
+from shared.contracts.batch import DeadlineReport, ListedUnitsPublished, ObjectionOut
 from shared.contracts.events import EventEnvelope, Facts
 from shared.contracts.listing import RemovalReason, ReReviewNotice, UnitRemoved, YearlyReportDue
 from shared.contracts.notices import BatchReminderDue
@@ -38,6 +38,8 @@ STAGE_OF = {
     Facts.APPLICATION_APPROVED: Stage.APPROVED,
     Facts.APPLICATION_REJECTED: Stage.REJECTED,
     Facts.APPLICATION_LISTED: Stage.LISTED,
+    Facts.INFORMATION_REQUESTED: Stage.INFORMATION_REQUESTED,
+    Facts.APPLICATION_EXCLUDED: Stage.REJECTED,
 }
 
 
@@ -53,6 +55,16 @@ def case_payload(fact: str, reason: str = "", details: dict[str, Any] | None = N
 def payload_for(fact: str) -> dict[str, Any]:
     if fact == Facts.APPLICATION_RETURNED:
         return case_payload(fact, reason="请补充近三年能源消耗数据")
+    if fact == Facts.INFORMATION_REQUESTED:
+        return case_payload(fact, reason="请补充2019年单位产品能耗数据", details={"due": DEADLINE.isoformat()})
+    if fact == Facts.APPLICATION_EXCLUDED:
+        return case_payload(fact, reason="an objection lodged during publicity was upheld")
+    if fact == Facts.BATCH_DEADLINE_PASSED:
+        return DeadlineReport(batch="2020-5", deadline=DEADLINE, missing=["650000", "660000"],
+                              at=DEADLINE).model_dump(mode="json")
+    if fact == Facts.OBJECTION_LODGED:
+        return ObjectionOut(id=7, batch="2020-5", application_id="app-1", lodged_by="某环保组织",
+                            grounds="未如实申报环境事件", lodged_at=AT, status="open").model_dump(mode="json")
     if fact == Facts.REPORT_SUBMITTED:
         return case_payload(fact, details={"passed": True, "agency_id": AGENCY})
     if fact in STAGE_OF:

@@ -28,6 +28,10 @@ EXPECTED = {
     Facts.REREVIEW_REQUESTED: [("province", REGION)],
     Facts.REREVIEW_REMINDER_DUE: [("province", REGION)],
     Facts.YEARLY_REPORT_DUE: [("applicant", CREDIT)],
+    Facts.INFORMATION_REQUESTED: [("province", REGION)],
+    Facts.APPLICATION_EXCLUDED: [("applicant", CREDIT), ("province", REGION)],
+    Facts.BATCH_DEADLINE_PASSED: [("ministry", "*")],
+    Facts.OBJECTION_LODGED: [("ministry", "*")],
 }
 
 
