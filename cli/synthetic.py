@@ -194,8 +194,8 @@ def ok(resp: Any, status: int = 200) -> dict[str, Any]:
     return body
 
 
-async def open_batch(p: Platform, code: str, rule_set: str = "test-closed") -> None:
-    """Open a batch; `test-closed` is 2020-5 (deadline passed) with no publicity period."""
+async def open_batch(p: Platform, code: str, rule_set: str = "demo") -> None:
+    """Open a batch; `demo` is 2020-5 (deadline passed) with no publicity period."""
     ok(
         await p.intake.post(
             "/api/v1/batches", json={"code": code, "rule_set": rule_set}, headers=p.auth("ministry")
@@ -315,7 +315,7 @@ async def wait_stage(p: Platform, app_id: str, stage: str, timeout: float = 15) 
 
 
 async def publish(p: Platform, batch: str) -> dict[str, Any]:
-    """Publicity (zero days under `test-closed`), then publication."""
+    """Publicity (zero days under `demo`), then publication."""
     ok(await p.review.post(f"/api/v1/batches/{batch}/publicity", headers=p.auth("ministry")))
     for _ in range(100):
         view = await p.review.post(

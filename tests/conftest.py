@@ -37,10 +37,8 @@ def new_run_id() -> str:
 
 # Rule sets only tests use, derived from the bundled 2020-5 one: `test-open` has its deadline
 # far in the future, so packages can be submitted on time (the real 2020 deadline has passed).
-# `test-closed` is 2020-5 with no publicity period, so a dev-server test (real time) can publish.
 TEST_RULE_SETS = {
     "test-open": {"submission_deadline": "2099-06-01T00:00:00+08:00"},
-    "test-closed": {"publicity_days": 0},
 }
 
 
