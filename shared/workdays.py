@@ -8,6 +8,7 @@ update must not change the decisions of a workflow being replayed).
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
@@ -17,12 +18,26 @@ from shared.chinatime import CHINA, at_china
 REMINDER_HOUR = 9
 
 
+log = logging.getLogger(__name__)
+
+
+def is_workday(day: date) -> bool:
+    """A Chinese working day. For a year the package has no table for yet (the State Council
+    publishes each year's arrangements late in the year before), Monday to Friday, logged,
+    rather than a batch whose reminders cannot be planned."""
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        log.warning("no holiday table for %s: counting Monday to Friday as working days", day.year)
+        return day.weekday() < 5
+
+
 def working_days_before(day: date, count: int) -> date:
     """The date `count` working days before `day` (`day` itself not counted)."""
     found, current = 0, day
     while found < count:
         current -= timedelta(days=1)
-        if chinese_calendar.is_workday(current):
+        if is_workday(current):
             found += 1
     return current
 
