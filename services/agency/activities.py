@@ -12,10 +12,10 @@ from temporalio.exceptions import ApplicationError
 from services.agency import repository
 from services.agency.models import Engagement
 from services.agency.qualification import assess
-from services.agency.rules import RuleBook
 from shared.contracts.agency import BanLift, BanRecorded, BanStart
 from shared.contracts.application import EngagementRecord, ReportRecord
 from shared.rules import RuleSet
+from shared.rules.book import RuleBook
 from shared.temporal import Activities, Errors
 
 

@@ -11,9 +11,9 @@ from services.agency.activities import AgencyActivities
 from services.agency.files import ReportFiles
 from services.agency.models import Base
 from services.agency.routes import router
-from services.agency.rules import RuleBook
 from shared.config import Settings
 from shared.http import create_service_app
+from shared.rules.book import RuleBook
 from shared.runtime import ServiceParts, ServiceRuntime
 
 

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.agency.files import ReportFiles
-from services.agency.rules import RuleBook
 from shared.deps import AgencyDep as AgencyDep
 from shared.deps import ApplicantDep as ApplicantDep
 from shared.deps import MinistryDep as MinistryDep
@@ -15,6 +14,7 @@ from shared.deps import PrincipalDep as PrincipalDep
 from shared.deps import RuntimeDep as RuntimeDep
 from shared.deps import SessionDep as SessionDep
 from shared.deps import TemporalDep as TemporalDep
+from shared.rules.book import RuleBook
 
 
 def get_rule_book(request: Request) -> RuleBook:

@@ -31,7 +31,6 @@ from services.agency.evaluation import InvalidReport, assess
 from services.agency.files import UnacceptableFile
 from services.agency.models import Agency, Engagement, Finding, Report, SpotCheck
 from services.agency.qualification import assess as qualify
-from services.agency.rules import RuleBook
 from services.agency.schemas import (
     AcceptanceIn,
     AgencyOut,
@@ -57,6 +56,7 @@ from shared.contracts.auth import Principal, Role
 from shared.db import utcnow
 from shared.http import ApiError, not_found
 from shared.rules import RuleSet, RuleSetError
+from shared.rules.book import RuleBook
 from shared.rules.model import Category
 from shared.temporal import agency_ban_workflow_id, application_workflow_id, batch_workflow_id
 from workflows.agency_ban.workflow import AgencyBanWorkflow

@@ -10,7 +10,6 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from services.intake import repository
-from services.intake.rule_book import RuleBook
 from shared.contracts.application import SubmissionRecord, TransitionRecord
 from shared.contracts.batch import (
     DeadlineReport,
@@ -21,6 +20,7 @@ from shared.contracts.batch import (
     ReminderPlanRequest,
     ReminderRequest,
 )
+from shared.rules.book import RuleBook
 from shared.temporal import Activities
 from shared.workdays import reminder_instant
 

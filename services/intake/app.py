@@ -15,10 +15,10 @@ from services.intake.activities import IntakeActivities
 from services.intake.consumers import CONSUMERS
 from services.intake.models import Base
 from services.intake.routes import router
-from services.intake.rule_book import RuleBook
 from shared.config import Settings
 from shared.http import create_service_app
 from shared.labels import install_label_filters
+from shared.rules.book import RuleBook
 from shared.runtime import ServiceParts, ServiceRuntime
 from shared.storage import LocalStorage
 

@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 from jinja2 import Environment
 
-from services.intake.rule_book import RuleBook
 from shared.deps import (
     ApplicantDep,
     MinistryDep,
@@ -17,6 +16,7 @@ from shared.deps import (
     SessionDep,
     TemporalDep,
 )
+from shared.rules.book import RuleBook
 from shared.storage import Storage
 
 __all__ = [

@@ -27,7 +27,6 @@ from services.intake.models import (
     QuotaCounter,
     Recommendation,
 )
-from services.intake.rule_book import RuleBook
 from shared.chinatime import china_date
 from shared.contracts.applicant import details_of
 from shared.contracts.application import (
@@ -53,6 +52,7 @@ from shared.contracts.events import Facts
 from shared.contracts.notices import BatchReminderDue
 from shared.messaging.outbox import add_case_event, add_event
 from shared.regions import AUTHORITIES
+from shared.rules.book import RuleBook
 from shared.rules.model import Category
 from shared.temporal import Errors
 

@@ -16,11 +16,11 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from services.intake.activities import IntakeActivities
-from services.intake.rule_book import RuleBook
 from services.review.activities import ReviewActivities
 from shared.config import ServiceName, Settings
 from shared.db import create_engine, migrate, session_factory
 from shared.messaging.tables import MessagingBase, OutboxMessage
+from shared.rules.book import RuleBook
 from shared.temporal import TaskQueues
 from tests.conftest import drop_run, make_settings, new_run_id
 from workflows.worker import build_worker

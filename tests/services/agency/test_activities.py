@@ -11,8 +11,8 @@ from temporalio.exceptions import ApplicationError
 
 from services.agency.activities import AgencyActivities
 from services.agency.models import Engagement, Report
-from services.agency.rules import RuleBook
 from shared.messaging.tables import OutboxMessage
+from shared.rules.book import RuleBook
 from shared.temporal import Errors
 from tests.helpers.agency_db import add_agency, add_engagement, code, report_record
 

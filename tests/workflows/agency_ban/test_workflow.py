@@ -18,10 +18,10 @@ from temporalio.worker import Replayer, Worker
 from cli.synthetic import RULES
 from services.agency.activities import AgencyActivities
 from services.agency.models import Ban, Report
-from services.agency.rules import RuleBook
 from services.agency.supervision import ban_end
 from shared.contracts.agency import BanStart
 from shared.messaging.tables import OutboxMessage
+from shared.rules.book import RuleBook
 from shared.temporal import Errors, TaskQueues, agency_ban_workflow_id
 from tests.helpers.agency_db import add_agency, add_engagement, agency_database, code, report_record
 from tests.helpers.histories import keep_history
