@@ -25,6 +25,7 @@ from services.notify import repository
 from services.notify.models import Email, Notification
 from shared.config import Settings
 from shared.db import utcnow
+from shared.loops import DrainLoop
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def backoff(attempts: int, base_seconds: float) -> timedelta:
     return min(timedelta(seconds=base_seconds * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-class EmailSender:
+class EmailSender(DrainLoop):
     """Drains pending emails; woken after the consumer's commits, polls otherwise (for rows
     waiting out a backoff). Several replicas may run: rows are claimed with SKIP LOCKED."""
 
@@ -85,32 +86,14 @@ class EmailSender:
         retry_base_seconds: float = 5.0,
         batch_size: int = 100,
     ) -> None:
+        super().__init__(poll_seconds=poll_seconds, batch_size=batch_size)
         self._sessions = sessions
         self._mailer = mailer
         self._sender = sender
-        self._poll = poll_seconds
         self._retry_base = retry_base_seconds
-        self._batch = batch_size
-        self._wake = asyncio.Event()
 
-    def wake(self) -> None:
-        self._wake.set()
-
-    async def run(self) -> None:
-        while True:
-            try:
-                done = await self.send_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the database is away: the rows stay pending, try again
-                log.exception("email sender round failed; retrying")
-                done = 0
-            if done < self._batch:
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
-                except TimeoutError:
-                    pass
-                self._wake.clear()
+    async def drain(self) -> int:
+        return await self.send_due()
 
     async def send_due(self) -> int:
         """Try up to one batch of due emails, one transaction each; return how many were tried."""

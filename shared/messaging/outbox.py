@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from shared.contracts.application import ApplicationCase, ApplicationStageChanged, StageTransition
 from shared.contracts.events import EventEnvelope
 from shared.db import utcnow
+from shared.loops import DrainLoop
 from shared.messaging.tables import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ def add_event(
     return envelope
 
 
-class OutboxRelay:
+class OutboxRelay(DrainLoop):
     """Publishes a service's committed outbox rows; one per process that writes events."""
 
     def __init__(
@@ -72,31 +73,12 @@ class OutboxRelay:
         poll_seconds: float = 0.5,
         batch_size: int = 200,
     ) -> None:
+        super().__init__(poll_seconds=poll_seconds, batch_size=batch_size)
         self._sessions = sessions
         self._exchange = exchange
-        self._poll = poll_seconds
-        self._batch = batch_size
-        self._wake = asyncio.Event()
 
-    def wake(self) -> None:
-        """Ask for a publish round now instead of at the next poll (call after a commit)."""
-        self._wake.set()
-
-    async def run(self) -> None:
-        while True:
-            try:
-                sent = await self.publish_pending()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # the broker or database is away: keep the rows, try again
-                log.exception("outbox relay round failed; retrying")
-                sent = 0
-            if sent < self._batch:
-                try:
-                    await asyncio.wait_for(self._wake.wait(), timeout=self._poll)
-                except TimeoutError:
-                    pass
-                self._wake.clear()
+    async def drain(self) -> int:
+        return await self.publish_pending()
 
     async def publish_pending(self) -> int:
         """Publish one batch of unsent rows in creation order; return how many were sent."""
