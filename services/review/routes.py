@@ -73,7 +73,8 @@ from shared.contracts.listing import (
     YearlyReportOut,
 )
 from shared.http import ApiError, not_found
-from shared.rules import RuleSetError, available_rule_sets, load_rule_set
+from shared.rules import RuleSet, RuleSetError, load_rule_set
+from shared.rules.book import RuleBook
 from shared.rules.model import Category
 from shared.temporal import (
     application_workflow_id,
@@ -413,15 +414,23 @@ async def import_legacy_list(
 # ----------------------------------------------------------------------------- spot checks
 
 
+async def _rules_of(runtime: RuntimeDep, batch: str | None) -> RuleSet:
+    """The rule set of a batch run by the platform (its workflow knows it); the newest batch
+    rule set for legacy batches and for a draw over every batch."""
+    book = RuleBook(runtime.settings.rule_set_dirs)
+    if batch:
+        try:
+            return book.get((await _batch(runtime, batch).query(BatchWorkflow.view)).rule_set)
+        except RPCError:
+            pass  # a legacy batch: no workflow
+    return book.current()
+
+
 @router.post("/spot-checks/listed-units", status_code=201, response_model=SpotCheckOut)
 async def draw_spot_check(body: SpotCheckIn, ministry: MinistryDep, session: SessionDep,
                           runtime: RuntimeDep) -> SpotCheckOut:
     """Draw a reproducible sample of listed units for a third-party spot check; the draw is kept."""
-    rules = (
-        load_rule_set(body.batch)
-        if body.batch and body.batch in available_rule_sets()
-        else load_rule_set("2020-5")
-    )
+    rules = await _rules_of(runtime, body.batch)
     seed = body.seed if body.seed is not None else secrets.randbelow(2**31)
     check = await repository.draw_spot_check(
         session, batch=body.batch, seed=seed, sample_size=rules.spot_check.listed_unit_sample_size,
