@@ -7,19 +7,29 @@ the outbox, RabbitMQ and the read model; the bare run has no business code at al
 
     .venv/bin/python bench/lifecycle.py --n 200 --concurrency 20
 
-Prints cases/s for both and their ratio (goal: ≥ 0.8).
+Prints cases/s for both and their ratio (goal: ≥ 0.8). By default the services run as one
+process each, as `greenlist up` runs them; `--in-process` runs them inside the bench process.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from importlib import import_module
 from pathlib import Path
 
+import httpx
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
@@ -28,8 +38,11 @@ from temporalio.worker import Worker
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bare_workflow import BareLifecycle, bare_step  # noqa: E402
-from cli.inprocess import Platform, running_platform  # noqa: E402
+from cli.inprocess import Platform, record_events, running_platform  # noqa: E402
 from cli.synthetic import draft_body, evaluate, ok, open_batch, publish, register_agency, submit  # noqa: E402
+from shared.config import SERVICES, Settings  # noqa: E402
+from shared.db import migrate  # noqa: E402
+from shared.messaging.tables import MessagingBase  # noqa: E402
 from shared.temporal import SearchAttributes  # noqa: E402
 from tests.conftest import drop_run, make_settings, new_run_id  # noqa: E402
 
@@ -99,10 +112,62 @@ async def full_run(p: Platform, n: int, concurrency: int) -> float:
     return n / (time.perf_counter() - start)
 
 
+@contextlib.asynccontextmanager
+async def platform_processes(settings: Settings, client: Client) -> AsyncIterator[Platform]:
+    """The services and the workflows worker as separate processes, as `greenlist up` runs
+    them (the bench process only drives HTTP and waits for results)."""
+    for service in SERVICES:
+        await migrate(settings, service, [import_module(f"services.{service}.app").PARTS.metadata,
+                                          MessagingBase.metadata])
+    ports = {service: free_port() for service in SERVICES}
+    env = {**os.environ, "DATABASE_URL": settings.database_url or "", "DB_SCHEMA_PREFIX": settings.db_schema_prefix,
+           "AMQP_URL": settings.amqp_url, "AMQP_PREFIX": settings.amqp_prefix,
+           "TASK_QUEUE_PREFIX": settings.task_queue_prefix, "TEMPORAL_ADDRESS": settings.effective_temporal_address,
+           "TOKEN_SECRET": settings.token_secret, "VAR_DIR": str(settings.var_dir),
+           "RULE_SET_DIRS": json.dumps([str(d) for d in settings.rule_set_dirs]),
+           **{f"{service.upper()}_PORT": str(port) for service, port in ports.items()}}
+    log = open(settings.var_dir / "bench-processes.log", "ab")  # noqa: SIM115
+    procs = [subprocess.Popen([sys.executable, "-m", "workflows.worker"], env=env, stdout=log, stderr=log)]
+    procs += [subprocess.Popen([sys.executable, "-m", f"services.{s}"], env=env, stdout=log, stderr=log)
+              for s in SERVICES]
+    try:
+        clients = {s: httpx.AsyncClient(base_url=f"http://127.0.0.1:{ports[s]}", timeout=120) for s in SERVICES}
+        for service, http in clients.items():
+            for _ in range(300):
+                try:
+                    if (await http.get("/readyz")).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(0.2)
+            else:
+                raise RuntimeError(f"{service} did not become ready (see {log.name})")
+        async with record_events(settings) as events:
+            yield Platform(settings=settings, temporal=client, clients=clients, apps={}, events=events)
+        for http in clients.values():
+            await http.aclose()
+    finally:
+        for proc in procs:
+            proc.send_signal(signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--in-process", action="store_true",
+                        help="run the services inside the bench process instead of one process each")
     args = parser.parse_args()
     env = await WorkflowEnvironment.start_local(
         dev_server_existing_path=str(BIN / "temporal"), data_converter=pydantic_data_converter,
@@ -112,14 +177,16 @@ async def main() -> None:
                              Path(tempfile.mkdtemp()))
     try:
         bare = await bare_run(env.client, args.n, args.concurrency)
-        async with running_platform(settings, env.client) as p:
+        platform = running_platform if args.in_process else platform_processes
+        async with platform(settings, env.client) as p:
             full = await full_run(p, args.n, args.concurrency)
         bare_again = await bare_run(env.client, args.n, args.concurrency)
     finally:
         await drop_run(settings)
         await env.shutdown()
     baseline = (bare + bare_again) / 2
-    print(f"cases: {args.n}, concurrency: {args.concurrency}")  # noqa: T201
+    where = "in the bench process" if args.in_process else "one process each"
+    print(f"cases: {args.n}, concurrency: {args.concurrency}, services {where}")  # noqa: T201
     print(f"bare Temporal lifecycle : {bare:7.1f} and {bare_again:7.1f} cases/s (mean {baseline:.1f})")  # noqa: T201
     print(f"greenlist full lifecycle: {full:7.1f} cases/s")  # noqa: T201
     print(f"ratio full / bare       : {full / baseline:.2f}  (goal >= 0.8)")  # noqa: T201
