@@ -47,6 +47,14 @@ async def test_schedule_yearly_reports_spot_check_and_removal(platform: Platform
     paused = ok(await p.review.post(f"/api/v1/ops/schedules/{batch}/pause", headers=p.auth("ops")))
     assert paused["paused"] and "ops" in paused["note"]
     assert (await p.review.post(f"/api/v1/ops/schedules/{batch}/explode", headers=p.auth("ops"))).status_code == 422
+    # Triggering starts a review now, exactly as the Schedule would: the authorities are asked.
+    ok(await p.review.post(f"/api/v1/ops/schedules/{batch}/trigger", headers=p.auth("ops")))
+    requested = await p.events.wait_for(lambda m: m["routing_key"] == "review.rereview.requested"
+                                        and m["body"]["payload"]["batch"] == batch)
+    assert requested[0]["body"]["payload"]["region"] == "110000"
+    assert requested[0]["body"]["payload"]["review_id"].startswith(f"rereview:{batch}-")
+    reviews = ok(await p.review.get("/api/v1/rereviews", params={"batch": batch}, headers=p.auth("ministry")))
+    assert len(reviews) == 1 and reviews[0]["status"] == "collecting"
     assert (await p.review.get(f"/api/v1/ops/schedules/{batch}", headers=p.auth("applicant", "x"))).status_code == 403
 
     # The listed unit submits its yearly report; the public list links it.
