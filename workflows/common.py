@@ -3,14 +3,24 @@ errors."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import Any, TypeVar
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from shared.temporal import Errors
+    from pydantic import BaseModel
+
+    from shared.temporal import Errors, TaskQueues
+
+T = TypeVar("T")
+# Signals to many workflows go out in slices: a few hundred in flight keeps the server's
+# mutable-state cache from filling up (ResourceExhausted, measured in PATTERNS.md).
+FAN_OUT = 200
 
 BUSINESS_ERRORS = [
     Errors.WRONG_STAGE,
@@ -49,3 +59,28 @@ def unwrap(err: ActivityError) -> BaseException:
     if isinstance(cause, ApplicationError) and cause.type in BUSINESS_ERRORS:
         return ApplicationError(cause.message, *cause.details, type=cause.type, non_retryable=True)
     return err
+
+
+def own_queues() -> TaskQueues:
+    """The task queues of this run's deployment: the workflow's own queue carries the prefix."""
+    return TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
+
+
+async def call_activity(
+    name: str, arg: object, queue: str, result_type: type[BaseModel] | None = None
+) -> Any:
+    """Run an activity of a service with the shared options; a business refusal inside it
+    becomes this workflow's (or update's) own error."""
+    try:
+        return await workflow.execute_activity(
+            name, arg, task_queue=queue, result_type=result_type,
+            start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
+        )
+    except ActivityError as err:
+        raise unwrap(err) from None
+
+
+async def in_slices(items: Sequence[T], send: Callable[[T], Awaitable[object]]) -> None:
+    """`send` for every item, FAN_OUT at a time."""
+    for i in range(0, len(items), FAN_OUT):
+        await asyncio.gather(*(send(item) for item in items[i : i + FAN_OUT]))

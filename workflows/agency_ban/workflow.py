@@ -6,12 +6,11 @@ from datetime import datetime
 from typing import Literal
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from shared.contracts.agency import BanLift, BanRecorded, BanStart, BanView
-    from shared.temporal import Activities, TaskQueues
-    from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, unwrap
+    from shared.temporal import Activities
+    from workflows.common import call_activity, own_queues
 
 
 @workflow.defn(name="AgencyBanWorkflow")
@@ -31,34 +30,21 @@ class AgencyBanWorkflow:
         self._start = start
         self._status: Literal["recording", "banned", "lifted"] = "recording"
         self._lifted_at: datetime | None = None
-        self._queues = TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
+        self._queues = own_queues()
 
     @workflow.run
     async def run(self, start: BanStart) -> BanView:
-        try:
-            await workflow.execute_activity(
-                Activities.AGENCY_RECORD_BAN,
-                start,
-                result_type=BanRecorded,
-                task_queue=self._queues.agency,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-            )
-            self._status = "banned"
-            remaining = start.ends_at - workflow.now()
-            if remaining.total_seconds() > 0:
-                await workflow.sleep(remaining)
-            lifted_at = workflow.now()
-            await workflow.execute_activity(
-                Activities.AGENCY_LIFT_BAN,
-                BanLift(agency_id=start.agency_id, finding_id=start.finding_id,
-                        lifted_at=lifted_at),
-                task_queue=self._queues.agency,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-            )
-        except ActivityError as err:
-            raise unwrap(err) from None
+        await call_activity(Activities.AGENCY_RECORD_BAN, start, self._queues.agency, BanRecorded)
+        self._status = "banned"
+        remaining = start.ends_at - workflow.now()
+        if remaining.total_seconds() > 0:
+            await workflow.sleep(remaining)
+        lifted_at = workflow.now()
+        await call_activity(
+            Activities.AGENCY_LIFT_BAN,
+            BanLift(agency_id=start.agency_id, finding_id=start.finding_id, lifted_at=lifted_at),
+            self._queues.agency,
+        )
         self._status, self._lifted_at = "lifted", lifted_at
         return self.view()
 

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 from temporalio.workflow import ParentClosePolicy
 
 with workflow.unsafe.imports_passed_through():
@@ -42,11 +41,10 @@ with workflow.unsafe.imports_passed_through():
         Activities,
         Errors,
         SearchAttributes,
-        TaskQueues,
         application_workflow_id,
         listing_workflow_id,
     )
-    from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
+    from workflows.common import call_activity, own_queues, refusal
     from workflows.listing.workflow import ListingWorkflow
 
 LISTING_STARTED_BY_REVIEW = "listing-started-by-review"
@@ -78,7 +76,7 @@ class ApplicationWorkflow:
         self._exclusion: ExclusionNotice | None = None
         self._due: datetime | None = None
         self._lock = asyncio.Lock()
-        self._queues = TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
+        self._queues = own_queues()
 
     @workflow.run
     async def run(self, case: ApplicationCase) -> CaseView:
@@ -407,16 +405,7 @@ class ApplicationWorkflow:
             reason=reason,
             at=workflow.now(),
         )
-        try:
-            await workflow.execute_activity(
-                activity,
-                record(transition),
-                task_queue=task_queue,
-                start_to_close_timeout=ACTIVITY_TIMEOUT,
-                retry_policy=ACTIVITY_RETRY,
-            )
-        except ActivityError as err:
-            raise unwrap(err) from None
+        await call_activity(activity, record(transition), task_queue)
         self._history.append(transition)
         self._stage = stage
         self._upsert_search_attributes()

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta
-from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
+from temporalio.workflow import ExternalWorkflowHandle
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
 
     from shared.chinatime import deadline_text
-    from shared.contracts.application import ExclusionNotice, PublicationNotice
+    from shared.contracts.application import ApplicationCase, ExclusionNotice, PublicationNotice
     from shared.contracts.auth import Role
     from shared.contracts.batch import (
         BatchStart,
@@ -41,15 +39,11 @@ with workflow.unsafe.imports_passed_through():
         Activities,
         Errors,
         SearchAttributes,
-        TaskQueues,
         application_workflow_id,
     )
     from workflows.application.workflow import ApplicationWorkflow
-    from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
+    from workflows.common import call_activity, in_slices, own_queues, refusal
 
-# Signals to the listed cases go out in slices: a few hundred in flight keeps the server's
-# mutable-state cache from filling up (ResourceExhausted, measured in PATTERNS.md).
-FAN_OUT = 200
 DEADLINES_PATCH = "batch-deadlines-publicity"
 
 
@@ -77,7 +71,7 @@ class BatchWorkflow:
         self._start = start
         self._stage = "open"
         self._plan: PublicationPlan | None = None
-        self._queues = TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
+        self._queues = own_queues()
         self._lock = asyncio.Lock()
         self._deadline = start.deadline
         self._packages: dict[str, PackageSubmitted] = {}
@@ -131,7 +125,7 @@ class BatchWorkflow:
         while workflow.now() < self._deadline:
             if self._replan:
                 self._replan = False
-                planned: ReminderPlan = await self._activity(
+                planned: ReminderPlan = await call_activity(
                     Activities.INTAKE_PLAN_REMINDERS,
                     ReminderPlanRequest(deadline=self._deadline, reminders=self._start.reminders),
                     self._queues.intake, ReminderPlan,
@@ -151,7 +145,7 @@ class BatchWorkflow:
             except TimeoutError:
                 if due and workflow.now() >= due[0].at:
                     reminder = due[0]
-                    await self._activity(
+                    await call_activity(
                         Activities.INTAKE_SEND_REMINDERS,
                         ReminderRequest(
                             batch=self._start.code, deadline=self._deadline,
@@ -161,7 +155,7 @@ class BatchWorkflow:
                         self._queues.intake,
                     )
                     self._sent.add(reminder.key)
-        await self._activity(
+        await call_activity(
             Activities.INTAKE_REPORT_MISSING_PACKAGES,
             DeadlineReport(
                 batch=self._start.code, deadline=self._deadline,
@@ -201,7 +195,7 @@ class BatchWorkflow:
             self._check_publicity(cmd)
             opened = workflow.now()
             closes = opened + timedelta(days=self._start.publicity_days)
-            await self._activity(
+            await call_activity(
                 Activities.REVIEW_OPEN_PUBLICITY,
                 PublicityRequest(
                     batch=self._start.code, actor=cmd.actor, opened_at=opened, closes_at=closes
@@ -237,6 +231,12 @@ class BatchWorkflow:
 
     # ----------------------------------------------------------------- helpers
 
+    @staticmethod
+    def _case(case: ApplicationCase) -> ExternalWorkflowHandle[ApplicationWorkflow]:
+        return workflow.get_external_workflow_handle_for(
+            ApplicationWorkflow.run, application_workflow_id(case.application_id)
+        )
+
     def _set_stage(self, stage: str) -> None:
         self._stage = stage
         workflow.upsert_search_attributes([SearchAttributes.STAGE.value_set(stage)])
@@ -246,37 +246,19 @@ class BatchWorkflow:
         if remaining > timedelta(0):
             await workflow.sleep(remaining)
 
-    async def _activity(
-        self, name: str, arg: object, queue: str, result_type: type[BaseModel] | None = None
-    ) -> Any:
-        try:
-            return await workflow.execute_activity(
-                name, arg, task_queue=queue, result_type=result_type,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            )
-        except ActivityError as err:
-            raise unwrap(err) from None
-
     @workflow.update
     async def submit_package(self, cmd: PackageCommand) -> PackageSubmitted:
         async with self._lock:
             self._check_package(cmd)
-            try:
-                package: PackageSubmitted = await workflow.execute_activity(
-                    Activities.INTAKE_RECORD_PACKAGE,
-                    PackageRecord(
-                        batch=self._start.code,
-                        region=cmd.actor.scope,
-                        actor=cmd.actor,
-                        at=workflow.now(),
-                    ),
-                    result_type=PackageSubmitted,
-                    task_queue=self._queues.intake,
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                )
-            except ActivityError as err:
-                raise unwrap(err) from None
+            package: PackageSubmitted = await call_activity(
+                Activities.INTAKE_RECORD_PACKAGE,
+                PackageRecord(
+                    batch=self._start.code, region=cmd.actor.scope, actor=cmd.actor,
+                    at=workflow.now(),
+                ),
+                self._queues.intake,
+                PackageSubmitted,
+            )
             self._packages[cmd.actor.scope] = package
             return package
 
@@ -313,61 +295,37 @@ class BatchWorkflow:
     async def publish(self, cmd: PublishCommand) -> BatchView:
         async with self._lock:
             self._check_publish(cmd)
-            try:
-                plan: PublicationPlan = await workflow.execute_activity(
-                    Activities.REVIEW_PREPARE_PUBLICATION,
-                    PublicationRequest(
-                        batch=self._start.code,
-                        publication_id=f"{self._start.code}:{workflow.uuid4().hex[:12]}",
-                        actor=cmd.actor,
-                        at=workflow.now(),
-                    ),
-                    result_type=PublicationPlan,
-                    task_queue=self._queues.review,
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                )
-            except ActivityError as err:
-                raise unwrap(err) from None
+            plan: PublicationPlan = await call_activity(
+                Activities.REVIEW_PREPARE_PUBLICATION,
+                PublicationRequest(
+                    batch=self._start.code,
+                    publication_id=f"{self._start.code}:{workflow.uuid4().hex[:12]}",
+                    actor=cmd.actor,
+                    at=workflow.now(),
+                ),
+                self._queues.review,
+                PublicationPlan,
+            )
             notice = PublicationNotice(
                 publication_id=plan.publication_id, batch=plan.batch, published_at=plan.published_at
             )
-            for i in range(0, len(plan.cases), FAN_OUT):
-                await asyncio.gather(
-                    *(
-                        workflow.get_external_workflow_handle_for(
-                            ApplicationWorkflow.run, application_workflow_id(case.application_id)
-                        ).signal(ApplicationWorkflow.published, notice)
-                        for case in plan.cases[i : i + FAN_OUT]
-                    )
-                )
+            await in_slices(plan.cases, lambda case: self._case(case).signal(
+                ApplicationWorkflow.published, notice))
             excluded = ExclusionNotice(
                 publication_id=plan.publication_id,
                 reason="an objection lodged during publicity was upheld",
             )
-            for i in range(0, len(plan.excluded), FAN_OUT):
-                await asyncio.gather(
-                    *(
-                        workflow.get_external_workflow_handle_for(
-                            ApplicationWorkflow.run, application_workflow_id(case.application_id)
-                        ).signal(ApplicationWorkflow.excluded, excluded)
-                        for case in plan.excluded[i : i + FAN_OUT]
-                    )
-                )
+            await in_slices(plan.excluded, lambda case: self._case(case).signal(
+                ApplicationWorkflow.excluded, excluded))
             # Every review cycle after publication a triennial review starts (a Schedule).
-            try:
-                await workflow.execute_activity(
-                    Activities.REVIEW_ENSURE_REREVIEW_SCHEDULE,
-                    ReReviewScheduleRequest(
-                        batch=self._start.code, rule_set=self._start.rule_set,
-                        published_at=plan.published_at,
-                    ),
-                    task_queue=self._queues.review,
-                    start_to_close_timeout=ACTIVITY_TIMEOUT,
-                    retry_policy=ACTIVITY_RETRY,
-                )
-            except ActivityError as err:
-                raise unwrap(err) from None
+            await call_activity(
+                Activities.REVIEW_ENSURE_REREVIEW_SCHEDULE,
+                ReReviewScheduleRequest(
+                    batch=self._start.code, rule_set=self._start.rule_set,
+                    published_at=plan.published_at,
+                ),
+                self._queues.review,
+            )
             self._plan = plan
             self._set_stage("published")
             return self.view()

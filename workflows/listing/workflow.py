@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
     from shared.chinatime import CHINA, at_china, china_date, same_day_in_year
@@ -17,8 +16,8 @@ with workflow.unsafe.imports_passed_through():
         RemovalRecord,
         YearlyReportDue,
     )
-    from shared.temporal import Activities, Errors, SearchAttributes, TaskQueues
-    from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
+    from shared.temporal import Activities, Errors, SearchAttributes
+    from workflows.common import call_activity, own_queues, refusal
 
 
 @workflow.defn(name="ListingWorkflow")
@@ -40,7 +39,7 @@ class ListingWorkflow:
         self._state = state
         self._pending: Removal | None = None
         self._removal: Removal | None = None
-        self._queues = TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
+        self._queues = own_queues()
 
     @workflow.run
     async def run(self, state: ListingState) -> ListingView:
@@ -60,13 +59,14 @@ class ListingWorkflow:
             )
         except TimeoutError:
             if state.year not in state.reports:
-                await self._activity(
+                await call_activity(
                     Activities.REVIEW_REMIND_YEARLY_REPORT,
                     YearlyReportDue(
                         application_id=unit.application_id, name=unit.name,
                         credit_code=unit.credit_code, region=unit.region, year=state.year,
                         due=due.astimezone(CHINA).date(), reminded_at=workflow.now(),
                     ),
+                    self._queues.review,
                 )
             if self._pending is None:
                 await workflow.wait_condition(workflow.all_handlers_finished)
@@ -75,9 +75,10 @@ class ListingWorkflow:
                     ListingState(unit=unit, year=state.year + 1, reports=state.reports[-5:])
                 )
         assert self._pending is not None
-        await self._activity(
+        await call_activity(
             Activities.REVIEW_RECORD_REMOVAL,
             RemovalRecord(unit=unit, removal=self._pending, at=workflow.now()),
+            self._queues.review,
         )
         self._removal = self._pending
         self._index("removed", None)
@@ -118,15 +119,6 @@ class ListingWorkflow:
             raise refusal(Errors.FORBIDDEN, "only the ministry removes a unit from the list")
         if self._pending is not None or self._removal is not None:
             raise refusal(Errors.DUPLICATE, f"{self._state.unit.name} is already being removed")
-
-    async def _activity(self, name: str, arg: object) -> None:
-        try:
-            await workflow.execute_activity(
-                name, arg, task_queue=self._queues.review,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            )
-        except ActivityError as err:
-            raise unwrap(err) from None
 
     def _index(self, stage: str, due: datetime | None) -> None:
         unit = self._state.unit

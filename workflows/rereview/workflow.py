@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
-from typing import Any
 
 from temporalio import workflow
-from temporalio.exceptions import ActivityError
 
 with workflow.unsafe.imports_passed_through():
-    from pydantic import BaseModel
 
     from shared.chinatime import at_china, china_date
     from shared.contracts.auth import Principal, Role
@@ -30,13 +26,11 @@ with workflow.unsafe.imports_passed_through():
         Activities,
         Errors,
         SearchAttributes,
-        TaskQueues,
         listing_workflow_id,
     )
-    from workflows.common import ACTIVITY_RETRY, ACTIVITY_TIMEOUT, refusal, unwrap
+    from workflows.common import call_activity, in_slices, own_queues, refusal
     from workflows.listing.workflow import ListingWorkflow
 
-FAN_OUT = 200
 SYSTEM = Principal(role=Role.OPS, scope="system", name="triennial review")
 
 
@@ -61,7 +55,7 @@ class ReReviewWorkflow:
         self._reported: list[str] = []
         self._removals: dict[str, Removal] = {}
         self._stage = "opening"
-        self._queues = TaskQueues(workflow.info().task_queue.removesuffix("greenlist-workflows"))
+        self._queues = own_queues()
 
     @workflow.run
     async def run(self, start: ReReviewStart) -> ReReviewView:
@@ -69,11 +63,12 @@ class ReReviewWorkflow:
         opened = workflow.now()
         # Answers are due by the end of the last day: midnight China time after it.
         deadline = at_china(china_date(opened) + timedelta(days=start.response_days + 1))
-        plan: ReReviewPlan = await self._activity(
+        plan: ReReviewPlan = await call_activity(
             Activities.REVIEW_OPEN_REREVIEW,
             ReReviewOpen(
                 review_id=review_id, batch=start.batch, opened_at=opened, deadline=deadline
             ),
+            self._queues.review,
             ReReviewPlan,
         )
         self._plan = plan
@@ -96,12 +91,13 @@ class ReReviewWorkflow:
                 )
                 break
             except TimeoutError:
-                await self._activity(
+                await call_activity(
                     Activities.REVIEW_REMIND_REREVIEW,
                     ReReviewReminder(
                         review_id=review_id, batch=start.batch, regions=sorted(self._pending),
                         deadline=deadline, days_left=days, at=workflow.now(),
                     ),
+                    self._queues.review,
                 )
         if self._pending and deadline > workflow.now():
             try:
@@ -113,22 +109,17 @@ class ReReviewWorkflow:
         self._stage = "removing"
         await workflow.wait_condition(workflow.all_handlers_finished)
         removals = sorted(self._removals.items())
-        for i in range(0, len(removals), FAN_OUT):
-            await asyncio.gather(
-                *(
-                    workflow.get_external_workflow_handle_for(
-                        ListingWorkflow.run, listing_workflow_id(app_id)
-                    ).signal(ListingWorkflow.order_removal, removal)
-                    for app_id, removal in removals[i : i + FAN_OUT]
-                )
-            )
-        await self._activity(
+        await in_slices(removals, lambda item: workflow.get_external_workflow_handle_for(
+            ListingWorkflow.run, listing_workflow_id(item[0])
+        ).signal(ListingWorkflow.order_removal, item[1]))
+        await call_activity(
             Activities.REVIEW_COMPLETE_REREVIEW,
             ReReviewOutcome(
                 review_id=review_id, batch=start.batch,
                 retained=len(plan.units) - len(self._removals), removed=len(self._removals),
                 regions_missing=sorted(self._pending), completed_at=workflow.now(),
             ),
+            self._queues.review,
         )
         self._stage = "completed"
         workflow.upsert_search_attributes([SearchAttributes.STAGE.value_set("rereview-completed")])
@@ -151,10 +142,11 @@ class ReReviewWorkflow:
         self._check_report(report)
         region = report.actor.scope
         assert self._plan is not None
-        await self._activity(
+        await call_activity(
             Activities.REVIEW_RECORD_REREVIEW_REPORT,
             ReReviewReportRecord(review_id=self._plan.review_id, batch=self._start.batch,
                                  region=region, report=report, at=workflow.now()),
+            self._queues.review,
         )
         for check in report.results:
             if check.outcome == "removed":
@@ -203,13 +195,3 @@ class ReReviewWorkflow:
         assert self._plan is not None
         return [u for u in self._plan.units if u.region == region]
 
-    async def _activity(
-        self, name: str, arg: object, result_type: type[BaseModel] | None = None
-    ) -> Any:
-        try:
-            return await workflow.execute_activity(
-                name, arg, task_queue=self._queues.review, result_type=result_type,
-                start_to_close_timeout=ACTIVITY_TIMEOUT, retry_policy=ACTIVITY_RETRY,
-            )
-        except ActivityError as err:
-            raise unwrap(err) from None
