@@ -481,10 +481,8 @@ async def add_finding(
     return row
 
 
-async def import_legacy_units(
-    session: AsyncSession, *, rows: list[LegacyRow]
-) -> tuple[list[ListedUnit], int]:
-    """Insert the units not yet known; return them and how many were already there."""
+async def import_legacy_units(session: AsyncSession, *, rows: list[LegacyRow]) -> tuple[int, int]:
+    """Insert the units not yet known; return how many were added and how many were there."""
     known = set(
         (await session.scalars(
             select(ListedUnit.application_id).where(
@@ -517,19 +515,8 @@ async def import_legacy_units(
             LegacyImportResult(imported=len(added), already_present=len(known),
                                batches=sorted({u.batch for u in added})),
         )
-    return added, len(known)
+    return len(added), len(known)
 
-
-async def units_by_ids(
-    session: AsyncSession, *, application_ids: list[str]
-) -> Sequence[ListedUnit]:
-    if not application_ids:
-        return []
-    return (
-        await session.scalars(
-            select(ListedUnit).where(ListedUnit.application_id.in_(application_ids))
-        )
-    ).all()
 
 
 # ------------------------------------------------------------------ publicity and objections

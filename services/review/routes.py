@@ -392,22 +392,16 @@ async def import_legacy_list(
     added, present = await repository.import_legacy_units(session, rows=parsed.rows)
     await session.commit()
     runtime.events_committed()
-    # Every known unit gets its workflow (an earlier import may have stopped half-way).
-    units = [repository.listed_unit_contract(u) for u in added]
-    units += [
-        repository.listed_unit_contract(u)
-        for u in await repository.units_by_ids(
-            session, application_ids=[r.application_id for r in parsed.rows]
-        )
-        if u.application_id not in {a.application_id for a in added}
-    ]
+    # Every row's unit gets its workflow, new or not: an earlier import may have stopped
+    # half-way, and a start of a running (or removed) unit's workflow is a no-op.
+    units = [row.unit() for row in parsed.rows]
     await start_listings(runtime.temporal, runtime.queues, units)
     batches = sorted({u.batch for u in units})
     for batch in batches:
         first = min(u.published_at for u in units if u.batch == batch)
         await ensure_rereview_schedule(runtime.temporal, runtime.queues, batch, first, cycle)
     return LegacyImportResult(
-        imported=len(added), already_present=present, rejected=parsed.rejected, batches=batches
+        imported=added, already_present=present, rejected=parsed.rejected, batches=batches
     )
 
 

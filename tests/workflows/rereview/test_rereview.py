@@ -46,7 +46,8 @@ async def test_review_reminds_the_silent_removes_the_reported_and_publishes(tmp_
         async with review_side(env, tmp_path) as side:
             async with side.sessions() as session, session.begin():
                 added, _ = await repository.import_legacy_units(session, rows=parsed.rows)
-                units = [repository.listed_unit_contract(u) for u in added]
+                assert added == 3
+                units = [row.unit() for row in parsed.rows]
             await start_listings(env.client, side.queues, units)
             handle = await start_rereview_now(env.client, ReReviewStart(batch="2017-1"), side.queues, OPENS)
             for _ in range(200):  # until the review has asked the authorities
