@@ -29,8 +29,6 @@ class Storage(Protocol):
 
     async def get(self, key: str) -> bytes: ...
 
-    async def delete(self, key: str) -> None: ...
-
 
 class LocalStorage:
     """Files under `root` (by default `{var_dir}/attachments`)."""
@@ -62,7 +60,3 @@ class LocalStorage:
             return await asyncio.to_thread(path.read_bytes)
         except FileNotFoundError as err:
             raise StorageError(f"no stored object {key!r}") from err
-
-    async def delete(self, key: str) -> None:
-        path = self._path(key)
-        await asyncio.to_thread(path.unlink, True)

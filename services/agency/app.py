@@ -15,6 +15,7 @@ from shared.config import Settings
 from shared.http import create_service_app
 from shared.rules.book import RuleBook
 from shared.runtime import ServiceParts, ServiceRuntime
+from shared.storage import LocalStorage
 
 
 def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
@@ -38,5 +39,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[router],
     )
     app.state.rule_book = RuleBook(settings.rule_set_dirs)
-    app.state.report_files = ReportFiles(settings.var_dir / "agency-reports")
+    app.state.report_files = ReportFiles(LocalStorage(settings.var_dir / "agency-reports"))
     return app

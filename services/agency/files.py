@@ -1,18 +1,12 @@
-"""Signed report files: sniffed, hashed and stored by content under the service's var dir.
-
-Content addressing makes a stored file immutable and a re-upload harmless: the same bytes
-land at the same path. (Intake builds a shared `Storage` protocol in parallel; this stays
-small and local until the two are unified.)
-"""
+"""Signed report files: sniffed (PDF or OFD), hashed and stored by content."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path
 
 from shared.contracts.agency import StoredFile
+from shared.storage import Storage
 
 MAX_BYTES = 50 * 1024 * 1024
 
@@ -43,28 +37,16 @@ def sniff(data: bytes) -> str:
 
 
 class ReportFiles:
-    """Stores report files at `{root}/{sha[:2]}/{sha}`."""
+    """Report files in the shared `Storage`, keyed `{sha[:2]}/{sha}`: the same bytes land at the
+    same key, so a stored file is immutable and a re-upload harmless."""
 
-    def __init__(self, root: Path) -> None:
-        self._root = root
+    def __init__(self, storage: Storage) -> None:
+        self._storage = storage
 
-    def path_of(self, sha256: str) -> Path:
-        return self._root / sha256[:2] / sha256
-
-    def save(self, data: bytes, filename: str) -> StoredFile:
-        """Sniff and store `data`; the write is atomic (temporary file, then rename)."""
+    async def save(self, data: bytes, filename: str) -> StoredFile:
+        """Sniff and store `data` (the storage writes atomically)."""
         media_type = sniff(data)
         sha = hashlib.sha256(data).hexdigest()
-        target = self.path_of(sha)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
-            try:
-                with os.fdopen(fd, "wb") as out:
-                    out.write(data)
-                os.replace(tmp, target)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+        await self._storage.put(f"{sha[:2]}/{sha}", data)
         return StoredFile(sha256=sha, size=len(data), media_type=media_type,
                           filename=Path(filename or "report").name[:200])

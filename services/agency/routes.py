@@ -392,7 +392,7 @@ async def submit_report(
     except InvalidReport as err:
         raise ApiError(422, "Invalid", err.message, field=f"report.{err.field}") from err
     try:
-        stored = files.save(await file.read(), file.filename or "report")
+        stored = await files.save(await file.read(), file.filename or "report")
     except UnacceptableFile as err:
         raise ApiError(422, "Invalid", str(err), field="file") from err
     handle = runtime.temporal.get_workflow_handle_for(

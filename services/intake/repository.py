@@ -491,18 +491,6 @@ async def add_exclusion_upload(
     return upload
 
 
-async def list_exclusion_entries(
-    session: AsyncSession, *, upload_id: str
-) -> Sequence[ExclusionEntry]:
-    return (
-        await session.scalars(
-            select(ExclusionEntry)
-            .where(ExclusionEntry.upload_id == upload_id)
-            .order_by(ExclusionEntry.line)
-        )
-    ).all()
-
-
 async def recheck_pending(
     session: AsyncSession, *, region: str | None, rules: RuleBook, trigger: str, at: datetime
 ) -> list[EligibilityResult]:

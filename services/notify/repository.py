@@ -137,6 +137,3 @@ async def claim_due_email(
         return None
     return row[0], row[1]
 
-
-async def emails_of(session: AsyncSession, *, notification: str) -> Sequence[Email]:
-    return (await session.scalars(select(Email).where(Email.notification_id == notification))).all()

@@ -425,15 +425,6 @@ async def list_rereviews(session: AsyncSession, *, batch: str | None) -> Sequenc
     return (await session.scalars(query)).all()
 
 
-async def rereview_results(session: AsyncSession, *, review_id: str) -> Sequence[ReReviewResult]:
-    return (
-        await session.scalars(
-            select(ReReviewResult).where(ReReviewResult.review_id == review_id)
-            .order_by(ReReviewResult.region, ReReviewResult.application_id)
-        )
-    ).all()
-
-
 # ------------------------------------------------------------------ spot checks of listed units
 
 
