@@ -7,11 +7,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import Client
 
 from shared.contracts.auth import Principal, Role
 from shared.http import current_principal, require
+from shared.rules.book import RuleBook
 from shared.runtime import ServiceRuntime
 
 
@@ -29,6 +31,17 @@ def get_temporal(request: Request) -> Client:
     return get_runtime(request).temporal
 
 
+def get_rule_book(request: Request) -> RuleBook:
+    book: RuleBook = request.app.state.rule_book
+    return book
+
+
+def get_templates(request: Request) -> Environment:
+    """The service's one Jinja2 environment (services with pages set `app.state.templates`)."""
+    env: Environment = request.app.state.templates
+    return env
+
+
 RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
@@ -38,3 +51,5 @@ ProvinceDep = Annotated[Principal, Depends(require(Role.PROVINCE))]
 AgencyDep = Annotated[Principal, Depends(require(Role.AGENCY))]
 MinistryDep = Annotated[Principal, Depends(require(Role.MINISTRY))]
 StaffDep = Annotated[Principal, Depends(require(Role.MINISTRY, Role.OPS))]
+RuleBookDep = Annotated[RuleBook, Depends(get_rule_book)]
+TemplatesDep = Annotated[Environment, Depends(get_templates)]

@@ -15,6 +15,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from shared.auth import InvalidToken, verify
 from shared.contracts.auth import Principal, Role
+from shared.rules.book import RuleBook
 from shared.temporal import HTTP_STATUS_OF_ERROR, Errors
 
 log = logging.getLogger(__name__)
@@ -122,6 +123,8 @@ def create_service_app(
         title=title, description=description, version="0.1.0", lifespan=lifespan_for(parts)
     )
     app.state.settings = settings
+    # One rule book per process: routes (RuleBookDep) and activities (runtime.rules) share it.
+    app.state.rule_book = RuleBook(settings.rule_set_dirs)
     install_error_handlers(app)
     for router in routers:
         app.include_router(router)

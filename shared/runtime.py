@@ -24,6 +24,7 @@ from shared.messaging.consumer import Consumer, ConsumerRunner
 from shared.messaging.outbox import OutboxRelay
 from shared.messaging.tables import MessagingBase
 from shared.messaging.topology import Topology
+from shared.rules.book import RuleBook
 from shared.temporal import TaskQueues, connect
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,7 @@ class ServiceRuntime:
     channel: AbstractRobustChannel
     exchange: AbstractExchange
     relay: OutboxRelay
+    rules: RuleBook
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     runners: list[ConsumerRunner] = field(default_factory=list)
     worker: Worker | None = None
@@ -139,7 +141,8 @@ async def connect_temporal(settings: Settings) -> Client:
 
 @contextlib.asynccontextmanager
 async def service_runtime(
-    settings: Settings, parts: ServiceParts, *, migrate_first: bool = True
+    settings: Settings, parts: ServiceParts, *, migrate_first: bool = True,
+    rules: RuleBook | None = None,
 ) -> AsyncIterator[ServiceRuntime]:
     """Start everything a service process needs, yield it, stop it in reverse order."""
     if migrate_first:
@@ -169,6 +172,7 @@ async def service_runtime(
         channel=channel,
         exchange=exchange,
         relay=relay,
+        rules=rules or RuleBook(settings.rule_set_dirs),
     )
     try:
         if settings.outbox_relay_enabled:
@@ -214,7 +218,7 @@ def lifespan_for(
 ) -> Callable[[FastAPI], contextlib.AbstractAsyncContextManager[None]]:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with service_runtime(app.state.settings, parts) as runtime:
+        async with service_runtime(app.state.settings, parts, rules=app.state.rule_book) as runtime:
             app.state.runtime = runtime
             yield
 

@@ -13,14 +13,13 @@ from services.agency.models import Base
 from services.agency.routes import router
 from shared.config import Settings
 from shared.http import create_service_app
-from shared.rules.book import RuleBook
 from shared.runtime import ServiceParts, ServiceRuntime
 from shared.storage import LocalStorage
 
 
 def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
     acts = AgencyActivities(
-        runtime.sessions, runtime.events_committed, RuleBook(runtime.settings.rule_set_dirs)
+        runtime.sessions, runtime.events_committed, runtime.rules
     )
     return [acts.record_acceptance, acts.record_report, acts.record_ban, acts.lift_ban]
 
@@ -38,6 +37,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         parts=PARTS,
         routers=[router],
     )
-    app.state.rule_book = RuleBook(settings.rule_set_dirs)
     app.state.report_files = ReportFiles(LocalStorage(settings.var_dir / "agency-reports"))
     return app

@@ -1,4 +1,4 @@
-"""Agency's dependency aliases (the shared ones, plus its rule book and report files)."""
+"""Agency's dependency aliases: the shared ones, plus its report files."""
 
 from __future__ import annotations
 
@@ -7,19 +7,28 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.agency.files import ReportFiles
-from shared.deps import AgencyDep as AgencyDep
-from shared.deps import ApplicantDep as ApplicantDep
-from shared.deps import MinistryDep as MinistryDep
-from shared.deps import PrincipalDep as PrincipalDep
-from shared.deps import RuntimeDep as RuntimeDep
-from shared.deps import SessionDep as SessionDep
-from shared.deps import TemporalDep as TemporalDep
-from shared.rules.book import RuleBook
+from shared.deps import (
+    AgencyDep,
+    ApplicantDep,
+    MinistryDep,
+    PrincipalDep,
+    RuleBookDep,
+    RuntimeDep,
+    SessionDep,
+    TemporalDep,
+)
 
-
-def get_rule_book(request: Request) -> RuleBook:
-    book: RuleBook = request.app.state.rule_book
-    return book
+__all__ = [
+    "AgencyDep",
+    "ApplicantDep",
+    "MinistryDep",
+    "PrincipalDep",
+    "ReportFilesDep",
+    "RuleBookDep",
+    "RuntimeDep",
+    "SessionDep",
+    "TemporalDep",
+]
 
 
 def get_report_files(request: Request) -> ReportFiles:
@@ -27,5 +36,4 @@ def get_report_files(request: Request) -> ReportFiles:
     return files
 
 
-RuleBookDep = Annotated[RuleBook, Depends(get_rule_book)]
 ReportFilesDep = Annotated[ReportFiles, Depends(get_report_files)]

@@ -18,14 +18,13 @@ from services.intake.routes import router
 from shared.config import Settings
 from shared.http import create_service_app
 from shared.labels import install_label_filters
-from shared.rules.book import RuleBook
 from shared.runtime import ServiceParts, ServiceRuntime
 from shared.storage import LocalStorage
 
 
 def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
     return IntakeActivities(
-        runtime.sessions, runtime.events_committed, RuleBook(runtime.settings.rule_set_dirs)
+        runtime.sessions, runtime.events_committed, runtime.rules
     ).methods()
 
 
@@ -92,7 +91,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=[router],
     )
     _bilingual_validation(app)
-    app.state.rule_book = RuleBook(settings.rule_set_dirs)
     app.state.storage = LocalStorage(settings.var_dir / "attachments")
     app.state.templates = templates()
     return app

@@ -1,22 +1,22 @@
-"""Intake's dependency aliases (the shared ones, plus the rule book, storage and templates)."""
+"""Intake's dependency aliases: the shared ones, plus its attachment storage."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import Depends, Request
-from jinja2 import Environment
 
 from shared.deps import (
     ApplicantDep,
     MinistryDep,
     PrincipalDep,
     ProvinceDep,
+    RuleBookDep,
     RuntimeDep,
     SessionDep,
+    TemplatesDep,
     TemporalDep,
 )
-from shared.rules.book import RuleBook
 from shared.storage import Storage
 
 __all__ = [
@@ -24,7 +24,6 @@ __all__ = [
     "MinistryDep",
     "PrincipalDep",
     "ProvinceDep",
-    "RuleBook",
     "RuleBookDep",
     "RuntimeDep",
     "SessionDep",
@@ -34,21 +33,9 @@ __all__ = [
 ]
 
 
-def get_rule_book(request: Request) -> RuleBook:
-    book: RuleBook = request.app.state.rule_book
-    return book
-
-
 def get_storage(request: Request) -> Storage:
     storage: Storage = request.app.state.storage
     return storage
 
 
-def get_templates(request: Request) -> Environment:
-    env: Environment = request.app.state.templates
-    return env
-
-
-RuleBookDep = Annotated[RuleBook, Depends(get_rule_book)]
 StorageDep = Annotated[Storage, Depends(get_storage)]
-TemplatesDep = Annotated[Environment, Depends(get_templates)]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from pathlib import Path
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,7 +27,7 @@ from shared.contracts.listing import (
     ReReviewScheduleRequest,
     YearlyReportDue,
 )
-from shared.rules import load_rule_set
+from shared.rules.book import RuleBook
 from shared.temporal import Activities, TaskQueues
 from workflows.rereview.schedule import ensure_rereview_schedule, start_listings
 
@@ -42,13 +41,13 @@ class ReviewActivities:
         events_committed: Callable[[], None],
         temporal: Client,
         queues: TaskQueues,
-        rule_set_dirs: Sequence[Path] = (),
+        rules: RuleBook,
     ) -> None:
         self._sessions = sessions
         self._events_committed = events_committed
         self._temporal = temporal
         self._queues = queues
-        self._rule_set_dirs = list(rule_set_dirs)
+        self._rules = rules
 
     def methods(self) -> list[Callable[..., Any]]:
         """Every activity of the review service, bound to these dependencies."""
@@ -121,7 +120,7 @@ class ReviewActivities:
     @activity.defn(name=Activities.REVIEW_ENSURE_REREVIEW_SCHEDULE)
     async def ensure_rereview_schedule(self, request: ReReviewScheduleRequest) -> str:
         """Create the batch's triennial-review Schedule; an existing one is left as it is."""
-        cycle = load_rule_set(request.rule_set, self._rule_set_dirs).review_cycle_years
+        cycle = self._rules.get(request.rule_set).review_cycle_years
         return await ensure_rereview_schedule(
             self._temporal, self._queues, request.batch, request.published_at, cycle
         )

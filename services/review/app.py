@@ -20,7 +20,7 @@ from shared.templates import build_environment
 def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
     return ReviewActivities(
         runtime.sessions, runtime.events_committed, runtime.temporal, runtime.queues,
-        runtime.settings.rule_set_dirs,
+        runtime.rules,
     ).methods()
 
 

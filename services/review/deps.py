@@ -1,18 +1,15 @@
-"""Review's dependency aliases."""
-
-from typing import Annotated
-
-from fastapi import Depends, Request
-from jinja2 import Environment
+"""Review's dependency aliases (all shared)."""
 
 from shared.deps import (
     ApplicantDep,
     MinistryDep,
     PrincipalDep,
     ProvinceDep,
+    RuleBookDep,
     RuntimeDep,
     SessionDep,
     StaffDep,
+    TemplatesDep,
     TemporalDep,
 )
 
@@ -21,17 +18,10 @@ __all__ = [
     "MinistryDep",
     "PrincipalDep",
     "ProvinceDep",
+    "RuleBookDep",
     "RuntimeDep",
     "SessionDep",
     "StaffDep",
     "TemplatesDep",
     "TemporalDep",
 ]
-
-
-def get_templates(request: Request) -> Environment:
-    env: Environment = request.app.state.templates
-    return env
-
-
-TemplatesDep = Annotated[Environment, Depends(get_templates)]

@@ -73,8 +73,7 @@ from shared.contracts.listing import (
     YearlyReportOut,
 )
 from shared.http import ApiError, not_found
-from shared.rules import RuleSet, RuleSetError, load_rule_set
-from shared.rules.book import RuleBook
+from shared.rules import RuleSet, RuleSetError
 from shared.rules.model import Category
 from shared.temporal import (
     application_workflow_id,
@@ -382,7 +381,7 @@ async def import_legacy_list(
 ) -> LegacyImportResult:
     """Import an already published list (idempotent); bad rows come back with their reasons."""
     try:
-        cycle = load_rule_set(rule_set).review_cycle_years
+        cycle = runtime.rules.get(rule_set).review_cycle_years
         parsed = parse_legacy_csv(await file.read())
     except (CsvShapeError, RuleSetError) as err:
         raise ApiError(
@@ -411,7 +410,7 @@ async def import_legacy_list(
 async def _rules_of(runtime: RuntimeDep, batch: str | None) -> RuleSet:
     """The rule set of a batch run by the platform (its workflow knows it); the newest batch
     rule set for legacy batches and for a draw over every batch."""
-    book = RuleBook(runtime.settings.rule_set_dirs)
+    book = runtime.rules
     if batch:
         try:
             return book.get((await _batch(runtime, batch).query(BatchWorkflow.view)).rule_set)

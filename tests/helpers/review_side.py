@@ -55,7 +55,7 @@ ReviewSide = Side
 def _activities(service: str, sessions: async_sessionmaker[AsyncSession], side: Side) -> list[Any]:
     if service == "review":
         return ReviewActivities(sessions, lambda: None, side.env.client, side.queues,
-                                side.settings.rule_set_dirs).methods()
+                                RuleBook(side.settings.rule_set_dirs)).methods()
     return IntakeActivities(sessions, lambda: None, RuleBook(side.settings.rule_set_dirs)).methods()
 
 
