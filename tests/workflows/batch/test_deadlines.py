@@ -27,7 +27,7 @@ from shared.rules import load_rule_set
 from shared.temporal import batch_workflow_id
 from shared.timeskip import start_time_skipping
 from tests.helpers.histories import keep_history
-from tests.helpers.review_side import services_side
+from tests.helpers.services_side import services_side
 from workflows.batch.workflow import BatchWorkflow
 
 NOTICE = datetime(2020, 3, 2, 10, 0, tzinfo=CHINA)

@@ -13,7 +13,7 @@ from shared.rules.model import Category
 from shared.temporal import listing_workflow_id
 from shared.timeskip import start_time_skipping
 from tests.helpers.histories import keep_history
-from tests.helpers.review_side import review_side
+from tests.helpers.services_side import review_side
 from workflows.listing.workflow import ListingWorkflow
 from workflows.rereview.schedule import start_listings
 

@@ -17,7 +17,7 @@ from shared.contracts.listing import RemovalReason, ReReviewReport, ReReviewStar
 from shared.temporal import listing_workflow_id
 from shared.timeskip import start_time_skipping
 from tests.helpers.histories import keep_history
-from tests.helpers.review_side import review_side
+from tests.helpers.services_side import review_side
 from workflows.listing.workflow import ListingWorkflow
 from workflows.rereview.schedule import start_listings, start_rereview_now
 from workflows.rereview.workflow import ReReviewWorkflow

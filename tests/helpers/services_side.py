@@ -49,8 +49,6 @@ class Side:
             return [r.body for r in rows]
 
 
-ReviewSide = Side
-
 
 def _activities(service: str, sessions: async_sessionmaker[AsyncSession], side: Side) -> list[Any]:
     if service == "review":
