@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from services.intake import exclusions, filetypes, repository, summary
 from services.intake.deps import (
@@ -334,13 +335,24 @@ async def submit_application(
             message_zh="缺少声明：请就每一项否决条件声明是否存在", field="declarations",
         )
     app = await _visible(session, applicant, application_id)
-    batch = await repository.get_batch(session, code=app.batch)
-    assert batch is not None  # applications reference their batch
-    needs = rules.get(batch.rule_set).requires_third_party_report.get(Category(app.category), True)
-    handle = await ensure_workflow(runtime.temporal, runtime.queues, app, needs)
-    view = await handle.execute_update(
-        ApplicationWorkflow.submit, SubmitCommand(actor=applicant, declarations=body.declarations)
+    command = SubmitCommand(actor=applicant, declarations=body.declarations)
+    handle = runtime.temporal.get_workflow_handle_for(
+        ApplicationWorkflow.run, application_workflow_id(app.id)
     )
+    try:
+        view = await handle.execute_update(ApplicationWorkflow.submit, command)
+    except RPCError as err:
+        if err.status != RPCStatusCode.NOT_FOUND:
+            raise
+        # The draft's workflow was never started (Temporal was away when the draft was made):
+        # start it now, then submit.
+        batch = await repository.get_batch(session, code=app.batch)
+        assert batch is not None  # applications reference their batch
+        needs = rules.get(batch.rule_set).requires_third_party_report.get(
+            Category(app.category), True
+        )
+        handle = await ensure_workflow(runtime.temporal, runtime.queues, app, needs)
+        view = await handle.execute_update(ApplicationWorkflow.submit, command)
     await session.refresh(app)
     return _out(app, view.stage)
 

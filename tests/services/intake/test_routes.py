@@ -103,3 +103,30 @@ async def test_an_official_sees_and_decides_only_their_own_region(platform: Plat
                                       json={"decision": "return", "reason": "请补充生命周期评价报告"},
                                       headers=own))
     assert returned["stage"] == "draft"
+
+
+async def test_a_draft_whose_workflow_was_lost_gets_one_at_submission(platform: Platform) -> None:
+    """Temporal away when the draft was made: the submission starts the case's workflow."""
+    import asyncio
+
+    from temporalio.api.common.v1 import WorkflowExecution
+    from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+    from temporalio.service import RPCError
+
+    p = platform
+    batch = await new_batch(p)
+    app_id, credit = await drafted(p, batch, "green_design_product")
+    handle = p.temporal.get_workflow_handle(f"application:{app_id}")
+    await p.temporal.workflow_service.delete_workflow_execution(DeleteWorkflowExecutionRequest(
+        namespace=p.temporal.namespace, workflow_execution=WorkflowExecution(workflow_id=handle.id)))
+    for _ in range(100):  # deletion is asynchronous on the server
+        try:
+            await handle.describe()
+        except RPCError:
+            break
+        await asyncio.sleep(0.1)
+    else:
+        raise AssertionError("the workflow was not deleted")
+    submitted = ok(await submit(p, app_id, credit))
+    assert submitted["stage"] == "recommendation"
+    assert (await handle.describe()).status is not None
