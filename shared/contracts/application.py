@@ -23,10 +23,9 @@ class Stage(StrEnum):
     PUBLISHED = "published"
     LISTED = "listed"  # a listed unit under management
     REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
 
 
-TERMINAL_STAGES = frozenset({Stage.LISTED, Stage.REJECTED, Stage.WITHDRAWN})
+TERMINAL_STAGES = frozenset({Stage.LISTED, Stage.REJECTED})
 
 
 class ApplicationCase(BaseModel):
