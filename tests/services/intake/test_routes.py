@@ -111,6 +111,7 @@ async def test_a_draft_whose_workflow_was_lost_gets_one_at_submission(platform: 
 
     from temporalio.api.common.v1 import WorkflowExecution
     from temporalio.api.workflowservice.v1 import DeleteWorkflowExecutionRequest
+    from temporalio.client import WorkflowExecutionStatus
     from temporalio.service import RPCError
 
     p = platform
@@ -129,4 +130,4 @@ async def test_a_draft_whose_workflow_was_lost_gets_one_at_submission(platform: 
         raise AssertionError("the workflow was not deleted")
     submitted = ok(await submit(p, app_id, credit))
     assert submitted["stage"] == "recommendation"
-    assert (await handle.describe()).status is not None
+    assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING

@@ -5,6 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+
 from services.review.models import ListedUnit as ListedUnitRow
 from services.review.models import Publication
 from shared.contracts.auth import Principal, Role
@@ -59,15 +63,12 @@ async def test_yearly_reminders_then_removal(tmp_path: Path) -> None:
 
             # Only the ministry removes; then the unit is removed once, with its reasons.
             removal = Removal(actor=Principal(role=Role.MINISTRY), reasons=[RemovalReason.DISHONEST])
-            refused = None
-            try:
+            with pytest.raises(WorkflowUpdateFailedError) as refused:
                 await handle.execute_update(
                     ListingWorkflow.remove,
                     Removal(actor=Principal(role=Role.PROVINCE, scope="110000"), reasons=[RemovalReason.ACCIDENT]),
                 )
-            except Exception as err:  # the validator's refusal
-                refused = err
-            assert refused is not None
+            assert isinstance(refused.value.cause, ApplicationError) and refused.value.cause.type == "Forbidden"
             done = await handle.execute_update(ListingWorkflow.remove, removal)
             assert done.status == "removed" and done.removal == removal
             assert (await handle.result()).status == "removed"
