@@ -82,39 +82,6 @@ class Activities:
     REVIEW_COMPLETE_REREVIEW = "review.complete_rereview"
 
 
-class Errors:
-    """`ApplicationError.type` values; the HTTP layer maps them to status codes."""
-
-    WRONG_STAGE = "WrongStage"
-    DUPLICATE = "Duplicate"
-    FORBIDDEN = "Forbidden"
-    NOT_FOUND = "NotFound"
-    INVALID = "Invalid"
-    QUOTA_EXCEEDED = "QuotaExceeded"
-    CAP_EXCEEDED = "CapExceeded"
-    INELIGIBLE = "Ineligible"
-    DEADLINE_PASSED = "DeadlinePassed"
-    UNQUALIFIED = "Unqualified"  # the agency does not meet the rule set's conditions
-    BANNED = "Banned"  # the agency is sanctioned: its reports are refused until the ban ends
-    NOT_INDEPENDENT = "NotIndependent"  # prepared the self-evaluation, or related to the applicant
-
-
-HTTP_STATUS_OF_ERROR = {
-    Errors.WRONG_STAGE: 409,
-    Errors.DUPLICATE: 409,
-    Errors.QUOTA_EXCEEDED: 409,
-    Errors.CAP_EXCEEDED: 409,
-    Errors.INELIGIBLE: 409,
-    Errors.DEADLINE_PASSED: 409,
-    Errors.UNQUALIFIED: 409,
-    Errors.NOT_INDEPENDENT: 409,
-    Errors.BANNED: 403,
-    Errors.FORBIDDEN: 403,
-    Errors.NOT_FOUND: 404,
-    Errors.INVALID: 422,
-}
-
-
 class SearchAttributes:
     """Custom search attributes, registered when the embedded server starts. No PII here."""
 

@@ -15,27 +15,14 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from shared.temporal import Errors, TaskQueues
+    from shared.errors import BUSINESS_ERRORS
+    from shared.temporal import TaskQueues
 
 T = TypeVar("T")
 # Signals to many workflows go out in slices: a few hundred in flight keeps the server's
 # mutable-state cache from filling up (ResourceExhausted, measured in PATTERNS.md).
 FAN_OUT = 200
 
-BUSINESS_ERRORS = [
-    Errors.WRONG_STAGE,
-    Errors.DUPLICATE,
-    Errors.FORBIDDEN,
-    Errors.NOT_FOUND,
-    Errors.INVALID,
-    Errors.QUOTA_EXCEEDED,
-    Errors.CAP_EXCEEDED,
-    Errors.INELIGIBLE,
-    Errors.DEADLINE_PASSED,
-    Errors.UNQUALIFIED,
-    Errors.BANNED,
-    Errors.NOT_INDEPENDENT,
-]
 
 # Infrastructure failures (a service restarting, the database away) are retried until the
 # owning service is back, which is what keeps a case recoverable after any crash; business

@@ -14,9 +14,10 @@ from services.agency.models import Engagement
 from services.agency.qualification import assess
 from shared.contracts.agency import BanLift, BanRecorded, BanStart
 from shared.contracts.application import EngagementRecord, ReportRecord
+from shared.errors import ErrorCode
 from shared.rules import RuleSet
 from shared.rules.book import RuleBook
-from shared.temporal import Activities, Errors
+from shared.temporal import Activities
 
 
 def refuse(error: str, message: str, message_zh: str, **details: object) -> ApplicationError:
@@ -50,7 +51,7 @@ class AgencyActivities:
             engagement = await repository.lock_engagement(session,
                                                           engagement_id=record.engagement_id)
             if engagement is None:
-                raise refuse(Errors.NOT_FOUND, f"engagement {record.engagement_id} not found",
+                raise refuse(ErrorCode.NOT_FOUND, f"engagement {record.engagement_id} not found",
                              f"委托{record.engagement_id}不存在")
             if engagement.status in repository.CARRIED:
                 return  # a retry after the commit
@@ -58,13 +59,13 @@ class AgencyActivities:
                                       engagement_id=engagement.id)
             agency = await repository.get_agency(session, agency_id=engagement.agency_id)
             if agency is None:
-                raise refuse(Errors.NOT_FOUND, f"agency {engagement.agency_id} not found",
+                raise refuse(ErrorCode.NOT_FOUND, f"agency {engagement.agency_id} not found",
                              f"机构{engagement.agency_id}不存在")
             rules = self._rule_set(engagement)
 
             ban = await repository.active_ban(session, agency_id=agency.id)
             if ban is not None:
-                raise refuse(Errors.BANNED,
+                raise refuse(ErrorCode.BANNED,
                              f"agency {agency.id} is banned until {ban.ends_at.date()} "
                              f"(finding {ban.finding_id})",
                              f"机构{agency.id}因严重不良行为被禁止至{ban.ends_at.date()}",
@@ -75,7 +76,7 @@ class AgencyActivities:
                                    rule_set=rules.code, on=on)
             if not qualification.qualified:
                 unmet = [c for c in qualification.conditions if not c.met]
-                raise refuse(Errors.UNQUALIFIED,
+                raise refuse(ErrorCode.UNQUALIFIED,
                              f"agency {agency.id} does not qualify: "
                              + "; ".join(c.message for c in unmet),
                              f"机构{agency.id}不符合条件："
@@ -84,7 +85,7 @@ class AgencyActivities:
 
             group = await repository.group_of(session, code=agency.id)
             if engagement.applicant_credit_code in group.codes:
-                raise refuse(Errors.NOT_INDEPENDENT,
+                raise refuse(ErrorCode.NOT_INDEPENDENT,
                              f"agency {agency.id} is related to the applicant "
                              f"{engagement.applicant_credit_code}",
                              f"机构{agency.id}与申报单位{engagement.applicant_credit_code}存在关联关系",
@@ -93,7 +94,7 @@ class AgencyActivities:
                                                       application_id=engagement.application_id)
             involved = sorted(preparers & group.codes)
             if involved:
-                raise refuse(Errors.NOT_INDEPENDENT,
+                raise refuse(ErrorCode.NOT_INDEPENDENT,
                              f"{', '.join(involved)} prepared the applicant's self-evaluation; "
                              f"agency {agency.id} (or its group) cannot evaluate it",
                              f"{'、'.join(involved)}参与编制了申报单位的自评价报告，"
@@ -107,7 +108,7 @@ class AgencyActivities:
                 total, cap = sum(per_agency.values()), rules.agency.max_projects_per_group
                 if total >= cap:
                     members = ", ".join(f"{a} ({per_agency.get(a, 0)})" for a in group.agencies)
-                    raise refuse(Errors.CAP_EXCEEDED,
+                    raise refuse(ErrorCode.CAP_EXCEEDED,
                                  f"the group of agency {agency.id} carries {total} evaluation "
                                  f"projects in batch {engagement.batch}, the cap is {cap}; "
                                  f"group: {members}",
@@ -128,7 +129,7 @@ class AgencyActivities:
                 return
             ban = await repository.active_ban(session, agency_id=record.report.agency_id)
             if ban is not None:
-                raise refuse(Errors.BANNED,
+                raise refuse(ErrorCode.BANNED,
                              f"reports of agency {record.report.agency_id} are refused until "
                              f"{ban.ends_at.date()} (finding {ban.finding_id})",
                              f"机构{record.report.agency_id}的评价报告在{ban.ends_at.date()}前不予受理",

@@ -54,7 +54,7 @@ from shared.contracts.agency import AgencyRegistration, BanStart, EvaluationRepo
 from shared.contracts.application import AcceptEngagementCommand, ReportCommand, Stage
 from shared.contracts.auth import Principal, Role
 from shared.db import utcnow
-from shared.http import ApiError, not_found
+from shared.http import LegacyApiError, not_found
 from shared.rules import RuleSet, RuleSetError
 from shared.rules.book import RuleBook
 from shared.rules.model import Category
@@ -92,7 +92,7 @@ def _require_self_or_ministry(principal: Principal, agency_id: str) -> None:
         principal.role == Role.AGENCY and principal.scope == agency_id
     ):
         return
-    raise ApiError(403, "Forbidden", "only the agency itself or the ministry may do this",
+    raise LegacyApiError(403, "Forbidden", "only the agency itself or the ministry may do this",
                    message_zh="仅机构本身或工业和信息化部可以执行此操作")
 
 
@@ -121,7 +121,7 @@ async def rule_set_of_batch(temporal: Client, rules: RuleBook, batch: str) -> Ru
     try:
         return rules.get(code)
     except RuleSetError as err:
-        raise ApiError(422, "Invalid", f"no rule set for batch {batch}: {err}",
+        raise LegacyApiError(422, "Invalid", f"no rule set for batch {batch}: {err}",
                        field="batch") from err
 
 
@@ -144,7 +144,7 @@ async def register_agency(
     ministry). Its qualification is computed against the current rule set and stored."""
     if not (principal.role == Role.MINISTRY
             or (principal.role == Role.AGENCY and principal.scope == body.credit_code)):
-        raise ApiError(403, "Forbidden", "an agency registers itself under its own credit code",
+        raise LegacyApiError(403, "Forbidden", "an agency registers itself under its own credit code",
                        field="credit_code")
     current = rules.current()
     qualification = qualify(body, current.agency, rule_set=current.code, on=_today(current))
@@ -152,7 +152,7 @@ async def register_agency(
         agency = await repository.add_agency(session, body=body, qualification=qualification)
         await session.commit()
     except IntegrityError as err:
-        raise ApiError(409, "Duplicate", f"agency {body.credit_code} is registered already",
+        raise LegacyApiError(409, "Duplicate", f"agency {body.credit_code} is registered already",
                        field="credit_code") from err
     runtime.events_committed()
     return await _agency_out(session, agency)
@@ -198,7 +198,7 @@ async def get_qualification(
     try:
         chosen = rules.get(rule_set) if rule_set else rules.current()
     except RuleSetError as err:
-        raise ApiError(422, "Invalid", str(err), field="rule_set") from err
+        raise LegacyApiError(422, "Invalid", str(err), field="rule_set") from err
     result = qualify(repository.registration_of(agency), chosen.agency, rule_set=chosen.code,
                      on=on or _today(chosen))
     return QualificationOut(**result.model_dump(), stored=agency.qualification)
@@ -218,7 +218,7 @@ async def add_relation(
     _require_self_or_ministry(principal, agency_id)
     await _agency(session, agency_id)
     if body.related_code == agency_id:
-        raise ApiError(422, "Invalid", "an agency is not related to itself", field="related_code")
+        raise LegacyApiError(422, "Invalid", "an agency is not related to itself", field="related_code")
     try:
         relation = await repository.add_relation(
             session, agency_id=agency_id, related_code=body.related_code, kind=body.kind,
@@ -226,7 +226,7 @@ async def add_relation(
             note=body.note)
         await session.commit()
     except IntegrityError as err:
-        raise ApiError(409, "Duplicate", f"{agency_id} and {body.related_code} are related "
+        raise LegacyApiError(409, "Duplicate", f"{agency_id} and {body.related_code} are related "
                        "already", field="related_code") from err
     runtime.events_committed()
     return RelationOut.model_validate(relation, from_attributes=True)
@@ -280,7 +280,7 @@ async def entrust(
     """The applicant entrusts a registered agency with the evaluation of its application,
     declaring independence and, when someone else prepared its self-evaluation, who."""
     if await repository.get_agency(session, agency_id=body.agency_id) is None:
-        raise ApiError(404, "NotFound", f"agency {body.agency_id} is not registered",
+        raise LegacyApiError(404, "NotFound", f"agency {body.agency_id} is not registered",
                        field="agency_id")
     handle = runtime.temporal.get_workflow_handle_for(
         ApplicationWorkflow.run, application_workflow_id(body.application_id)
@@ -290,7 +290,7 @@ async def entrust(
     if view.case.credit_code != applicant.scope:
         raise not_found(f"application {body.application_id}")
     if view.stage != Stage.EVALUATION:
-        raise ApiError(409, "WrongStage",
+        raise LegacyApiError(409, "WrongStage",
                        f"application {body.application_id} is in stage {view.stage.value}, "
                        "not awaiting third-party evaluation")
     rule_set = await rule_set_of_batch(runtime.temporal, rules, view.case.batch)
@@ -306,7 +306,7 @@ async def entrust(
 async def list_engagements(principal: PrincipalDep, session: SessionDep) -> list[EngagementOut]:
     """The caller's engagements: an agency's own, an applicant's own, all for the ministry."""
     if principal.role == Role.PROVINCE:
-        raise ApiError(403, "Forbidden", "authorities see applications in intake")
+        raise LegacyApiError(403, "Forbidden", "authorities see applications in intake")
     rows = await repository.list_engagements(
         session,
         agency_id=principal.scope if principal.role == Role.AGENCY else None,
@@ -332,7 +332,7 @@ async def accept(
     independent or over the group's cap) or declines."""
     engagement = await _visible(session, agency, engagement_id)
     if engagement.status != "requested":
-        raise ApiError(409, "Duplicate",
+        raise LegacyApiError(409, "Duplicate",
                        f"engagement {engagement_id} is {engagement.status} already")
     if not body.accept:
         await repository.decline(session, engagement=engagement, note=body.note)
@@ -340,7 +340,7 @@ async def accept(
         runtime.events_committed()
         return _out(engagement)
     if body.independence is None:
-        raise ApiError(422, "Invalid", "accepting needs the agency's declaration of independence",
+        raise LegacyApiError(422, "Invalid", "accepting needs the agency's declaration of independence",
                        field="independence", message_zh="接受委托须声明独立性")
     handle = runtime.temporal.get_workflow_handle_for(
         ApplicationWorkflow.run, application_workflow_id(engagement.application_id)
@@ -372,29 +372,29 @@ async def submit_report(
     if engagement.status == "reported":
         # Checked here too: a failed evaluation ends the case, whose workflow then answers
         # no more updates.
-        raise ApiError(409, "Duplicate", f"engagement {engagement_id} is reported already",
+        raise LegacyApiError(409, "Duplicate", f"engagement {engagement_id} is reported already",
                        message_zh="该委托的评价报告已提交")
     if (ban := await repository.active_ban(session, agency_id=engagement.agency_id)) is not None:
-        raise ApiError(403, "Banned", f"reports of agency {engagement.agency_id} are refused "
+        raise LegacyApiError(403, "Banned", f"reports of agency {engagement.agency_id} are refused "
                        f"until {ban.ends_at.date()}", ends_at=ban.ends_at.isoformat(),
                        message_zh=f"机构评价报告在{ban.ends_at.date()}前不予受理")
     try:
         parsed = EvaluationReport.model_validate(json.loads(report))
     except json.JSONDecodeError as err:
-        raise ApiError(422, "Invalid", f"report is not JSON: {err}", field="report") from err
+        raise LegacyApiError(422, "Invalid", f"report is not JSON: {err}", field="report") from err
     except ValidationError as err:
         first = err.errors(include_url=False)[0]
         where = ".".join(str(p) for p in ("report", *first["loc"]))
-        raise ApiError(422, "Invalid", f"{where}: {first['msg']}", field=where) from err
+        raise LegacyApiError(422, "Invalid", f"{where}: {first['msg']}", field=where) from err
     try:
         assessment = assess(rules.get(engagement.rule_set or engagement.batch),
                             Category(engagement.category), parsed)
     except InvalidReport as err:
-        raise ApiError(422, "Invalid", err.message, field=f"report.{err.field}") from err
+        raise LegacyApiError(422, "Invalid", err.message, field=f"report.{err.field}") from err
     try:
         stored = await files.save(await file.read(), file.filename or "report")
     except UnacceptableFile as err:
-        raise ApiError(422, "Invalid", str(err), field="file") from err
+        raise LegacyApiError(422, "Invalid", str(err), field="file") from err
     handle = runtime.temporal.get_workflow_handle_for(
         ApplicationWorkflow.run, application_workflow_id(engagement.application_id)
     )
@@ -423,7 +423,7 @@ async def list_reports(
 ) -> list[ReportOut]:
     """Reports: an agency's own; all for the ministry (e.g. those flagged for review)."""
     if principal.role not in (Role.AGENCY, Role.MINISTRY, Role.OPS):
-        raise ApiError(403, "Forbidden", "reports are for their agency and the ministry")
+        raise LegacyApiError(403, "Forbidden", "reports are for their agency and the ministry")
     rows: list[Report] = list(await repository.list_reports(
         session, agency_id=principal.scope if principal.role == Role.AGENCY else None,
         batch=batch, flagged=flagged))
@@ -480,12 +480,12 @@ async def add_finding(
     if check is None:
         raise not_found(f"spot check {spot_check_id}")
     if body.agency_id not in check.sample:
-        raise ApiError(422, "Invalid", f"agency {body.agency_id} is not in this spot check's "
+        raise LegacyApiError(422, "Invalid", f"agency {body.agency_id} is not in this spot check's "
                        "sample", field="agency_id")
     foreign = sorted(set(body.report_ids) - set(await repository.list_reports_of(
         session, agency_ids=[body.agency_id], batch=check.batch)))
     if foreign:
-        raise ApiError(422, "Invalid", f"reports {foreign} are not reports of agency "
+        raise LegacyApiError(422, "Invalid", f"reports {foreign} are not reports of agency "
                        f"{body.agency_id} in batch {check.batch}", field="report_ids")
     finding: Finding = await repository.add_finding(
         session, check=check, agency_id=body.agency_id, severity=body.severity,
@@ -512,7 +512,7 @@ async def start_ban(
     if finding is None:
         raise not_found(f"finding {finding_id}")
     if finding.severity != "serious":
-        raise ApiError(409, "WrongStage", f"finding {finding_id} is {finding.severity}; only a "
+        raise LegacyApiError(409, "WrongStage", f"finding {finding_id} is {finding.severity}; only a "
                        "serious finding sanctions the agency")
     check = await repository.get_spot_check(session, spot_check_id=finding.spot_check_id)
     assert check is not None  # a foreign key

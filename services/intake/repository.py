@@ -50,11 +50,11 @@ from shared.contracts.batch import (
 )
 from shared.contracts.events import Facts
 from shared.contracts.notices import BatchReminderDue
+from shared.errors import ErrorCode
 from shared.messaging.outbox import add_case_event, add_event
 from shared.regions import AUTHORITIES
 from shared.rules.book import RuleBook
 from shared.rules.model import Category
-from shared.temporal import Errors
 
 # Stages in which an application is submitted but not yet decided by its authority: the ones
 # a changed exclusion list re-checks.
@@ -365,7 +365,7 @@ async def _check_recommendable(
     if eligibility is not None and not eligibility.eligible:
         reasons = [r.model_dump(mode="json") for r in eligibility.reasons]
         raise Refusal(
-            Errors.INELIGIBLE,
+            ErrorCode.INELIGIBLE,
             "the application is not eligible and cannot be recommended: "
             + "; ".join(r.message for r in eligibility.reasons),
             message_zh="该申报不符合条件，不能推荐："
@@ -381,7 +381,7 @@ async def _check_recommendable(
     package = await get_package(session, batch=case.batch, region=case.region)
     if package is not None:
         raise Refusal(
-            Errors.WRONG_STAGE,
+            ErrorCode.WRONG_STAGE,
             f"{case.region} has submitted its package for batch {case.batch} already; "
             "no more recommendations can be added to it",
             message_zh=f"{case.region}已报送批次{case.batch}的推荐汇总，不能再增加推荐",
@@ -394,7 +394,7 @@ async def _check_recommendable(
     )
     if used >= limit:
         raise Refusal(
-            Errors.QUOTA_EXCEEDED,
+            ErrorCode.QUOTA_EXCEEDED,
             f"quota exceeded: {case.region} may recommend at most {limit} {case.category.value} "
             f"in batch {case.batch} and has recommended {used}",
             message_zh=f"超出推荐名额：{case.region}在批次{case.batch}中{case.category.value}"

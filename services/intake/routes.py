@@ -62,11 +62,12 @@ from shared.contracts.batch import (
     ReminderSpec,
 )
 from shared.db import utcnow
-from shared.http import ApiError, not_found
+from shared.errors import ErrorCode
+from shared.http import LegacyApiError, not_found
 from shared.regions import AUTHORITIES, Authority
 from shared.rules import RuleSet, RuleSetError
 from shared.rules.model import Category
-from shared.temporal import Errors, TaskQueues, application_workflow_id, batch_workflow_id
+from shared.temporal import TaskQueues, application_workflow_id, batch_workflow_id
 from workflows.application.workflow import ApplicationWorkflow
 from workflows.batch.workflow import BatchWorkflow
 
@@ -135,7 +136,7 @@ async def create_batch(
     try:
         rule_set = rules.get(body.rule_set)
     except RuleSetError as err:
-        raise ApiError(422, "Invalid", str(err), message_zh=f"规则集“{body.rule_set}”不存在或无效",
+        raise LegacyApiError(422, "Invalid", str(err), message_zh=f"规则集“{body.rule_set}”不存在或无效",
                        field="rule_set") from err
     batch = await repository.add_batch(
         session, code=body.code, rule_set=body.rule_set, title=body.title or rule_set.title_en,
@@ -145,7 +146,7 @@ async def create_batch(
         await session.commit()
         runtime.events_committed()
     except IntegrityError as err:
-        raise ApiError(409, "Duplicate", f"batch {body.code} exists already",
+        raise LegacyApiError(409, "Duplicate", f"batch {body.code} exists already",
                        message_zh=f"批次{body.code}已存在", field="code") from err
     try:
         await runtime.temporal.start_workflow(
@@ -233,7 +234,7 @@ async def create_application(
 ) -> ApplicationOut:
     """Create a draft application (applicant; the credit code must be the token's)."""
     if body.credit_code != applicant.scope:
-        raise ApiError(403, "Forbidden", "you may apply only for your own credit code",
+        raise LegacyApiError(403, "Forbidden", "you may apply only for your own credit code",
                        message_zh="只能以本单位的统一社会信用代码申报", field="credit_code")
     found = await repository.get_batch(session, code=batch)
     if found is None:
@@ -252,15 +253,15 @@ async def create_application(
 
 def _check_rules(rule_set: RuleSet, body: ApplicationDraft, batch: str) -> None:
     if body.category not in rule_set.categories:
-        raise ApiError(
+        raise LegacyApiError(
             422, "Invalid", f"category {body.category.value} is not open in batch {batch}",
             message_zh=f"批次{batch}未开放{body.category.value}类别的申报", field="category",
         )
     problems = rule_problems(rule_set, body.category, body.model_dump(mode="json"))
     if problems:
         first = problems[0]
-        raise ApiError(
-            422, Errors.INVALID, first.message, message_zh=first.message_zh, field=first.field,
+        raise LegacyApiError(
+            422, ErrorCode.INVALID, first.message, message_zh=first.message_zh, field=first.field,
             problems=[{"field": p.field, "message": p.message, "message_zh": p.message_zh}
                       for p in problems],
         )
@@ -277,16 +278,16 @@ async def correct_application(
     # These are the case's identity: the workflow and every event already carry them.
     for field in ("category", "credit_code", "region", "applicant_name"):
         if str(getattr(body, field)) != getattr(app, field):
-            raise ApiError(
-                422, Errors.INVALID, f"{field} cannot change; start a new application instead",
+            raise LegacyApiError(
+                422, ErrorCode.INVALID, f"{field} cannot change; start a new application instead",
                 message_zh=f"{field}不能修改，如需变更请重新申报", field=field,
             )
     batch = await repository.get_batch(session, code=app.batch)
     assert batch is not None
     _check_rules(rules.get(batch.rule_set), body, app.batch)
     if not await repository.correct_draft(session, app=app, draft=body):
-        raise ApiError(
-            409, Errors.WRONG_STAGE, f"only a draft can be corrected; it is {app.stage}",
+        raise LegacyApiError(
+            409, ErrorCode.WRONG_STAGE, f"only a draft can be corrected; it is {app.stage}",
             message_zh="只有草稿状态的申报可以修改",
         )
     await session.commit()
@@ -303,7 +304,7 @@ async def list_applications(
     region = principal.scope if principal.role == Role.PROVINCE else None
     credit = principal.scope if principal.role == Role.APPLICANT else None
     if principal.role == Role.AGENCY:
-        raise ApiError(403, "Forbidden", "agencies see applications through their engagements",
+        raise LegacyApiError(403, "Forbidden", "agencies see applications through their engagements",
                        message_zh="评价机构通过其受托项目查看申报")
     apps = await repository.list_applications(
         session, batch=batch, region=region, credit_code=credit,
@@ -329,8 +330,8 @@ async def submit_application(
     to third-party evaluation or to the authority, and its eligibility is checked (see
     `GET /applications/{id}/eligibility`; an ineligible application cannot be recommended)."""
     if body is None:
-        raise ApiError(
-            422, Errors.INVALID,
+        raise LegacyApiError(
+            422, ErrorCode.INVALID,
             "declarations are required: state for each exclusion condition whether it applies",
             message_zh="缺少声明：请就每一项否决条件声明是否存在", field="declarations",
         )
@@ -397,13 +398,13 @@ def _attachment_out(a: Attachment) -> AttachmentOut:
 def _unsupported(filename: str, detected: str, claimed: str | None) -> ApiError:
     allowed = "PDF, DOCX, XLSX, PNG, JPEG"
     if claimed is None:
-        return ApiError(
+        return LegacyApiError(
             415, "UnsupportedMediaType",
             f"{filename!r}: only {allowed} files are accepted; the content is {detected}",
             message_zh=f"“{filename}”：仅接受{allowed}文件，实际内容为{detected}",
             field="file", detected=detected,
         )
-    return ApiError(
+    return LegacyApiError(
         415, "UnsupportedMediaType",
         f"{filename!r} is named as {claimed} but its content is {detected}",
         message_zh=f"“{filename}”的扩展名表明为{claimed}，但文件内容实际为{detected}",
@@ -428,13 +429,13 @@ async def upload_attachment(
     limit = runtime.settings.attachment_max_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
-        raise ApiError(
+        raise LegacyApiError(
             413, "TooLarge", f"the file is larger than the limit of {limit} bytes",
             message_zh=f"文件超过大小上限（{limit}字节）", field="file", limit=limit,
         )
     if not data:
-        raise ApiError(
-            422, Errors.INVALID, "the file is empty", message_zh="文件为空", field="file"
+        raise LegacyApiError(
+            422, ErrorCode.INVALID, "the file is empty", message_zh="文件为空", field="file"
         )
     filename = (file.filename or "upload").rsplit("/", 1)[-1][:255]
     detected = filetypes.sniff(data)
@@ -517,13 +518,13 @@ async def upload_exclusion_list(
     elif principal.role == Role.MINISTRY:
         scope = "national"
     else:
-        raise ApiError(403, Errors.FORBIDDEN, "only an authority or the ministry uploads lists",
+        raise LegacyApiError(403, ErrorCode.FORBIDDEN, "only an authority or the ministry uploads lists",
                        message_zh="仅推荐单位或工业和信息化部可以上传名单")
     data = await file.read()
     try:
         rows = exclusions.parse(kind, data)
     except exclusions.CsvProblem as problem:
-        raise ApiError(422, Errors.INVALID, problem.message, message_zh=problem.message_zh,
+        raise LegacyApiError(422, ErrorCode.INVALID, problem.message, message_zh=problem.message_zh,
                        field="file", line=problem.line, column=problem.column) from None
     now = utcnow()
     upload = await repository.add_exclusion_upload(
@@ -549,8 +550,8 @@ async def list_exclusion_lists(
     elif principal.role == Role.PROVINCE:
         scopes = [principal.scope, "national"]
     else:
-        raise ApiError(
-            403, Errors.FORBIDDEN, "exclusion lists are for authorities and the ministry",
+        raise LegacyApiError(
+            403, ErrorCode.FORBIDDEN, "exclusion lists are for authorities and the ministry",
             message_zh="名单仅供推荐单位和工业和信息化部查看",
         )
     uploads = await repository.current_exclusion_uploads(session, scopes=scopes)
@@ -614,7 +615,7 @@ async def _summary(
         principal.role == Role.PROVINCE and principal.scope == region
     )
     if not allowed:
-        raise ApiError(403, Errors.FORBIDDEN, "only the authority itself and the ministry see this",
+        raise LegacyApiError(403, ErrorCode.FORBIDDEN, "only the authority itself and the ministry see this",
                        message_zh="仅该推荐单位本身和工业和信息化部可以查看")
     found = await repository.get_batch(session, code=batch)
     if found is None:

@@ -72,7 +72,7 @@ from shared.contracts.listing import (
     ReReviewView,
     YearlyReportOut,
 )
-from shared.http import ApiError, not_found
+from shared.http import LegacyApiError, not_found
 from shared.rules import RuleSet, RuleSetError
 from shared.rules.model import Category
 from shared.temporal import (
@@ -278,7 +278,7 @@ async def submit_yearly_report(
     if unit is None or unit.credit_code != applicant.scope:
         raise not_found(f"listed unit {application_id}")
     if unit.status == "removed":
-        raise ApiError(409, "WrongStage", f"{unit.name} is no longer on the list")
+        raise LegacyApiError(409, "WrongStage", f"{unit.name} is no longer on the list")
     try:
         report = await repository.add_yearly_report(
             session, application_id=application_id, year=body.year, url=body.url,
@@ -286,7 +286,7 @@ async def submit_yearly_report(
         )
         await session.commit()
     except IntegrityError as err:
-        raise ApiError(
+        raise LegacyApiError(
             409, "Duplicate", f"the report for {body.year} is in already", field="year"
         ) from err
     runtime.events_committed()
@@ -348,7 +348,7 @@ async def act_on_schedule(
     elif action == "trigger":
         await handle.trigger()
     else:
-        raise ApiError(
+        raise LegacyApiError(
             422, "Invalid", f"unknown action {action!r}: pause, unpause or trigger", field="action"
         )
     return await _schedule_out(handle)
@@ -384,7 +384,7 @@ async def import_legacy_list(
         cycle = runtime.rules.get(rule_set).review_cycle_years
         parsed = parse_legacy_csv(await file.read())
     except (CsvShapeError, RuleSetError) as err:
-        raise ApiError(
+        raise LegacyApiError(
             422, "Invalid", str(err),
             field="rule_set" if isinstance(err, RuleSetError) else "file",
         ) from err
@@ -446,10 +446,10 @@ async def record_finding(
     if check is None:
         raise not_found(f"spot check {spot_check_id}")
     if body.application_id not in check.sample:
-        raise ApiError(422, "Invalid", f"{body.application_id} is not in this spot check's sample",
+        raise LegacyApiError(422, "Invalid", f"{body.application_id} is not in this spot check's sample",
                        field="application_id")
     if not body.qualifies and not body.reasons:
-        raise ApiError(
+        raise LegacyApiError(
             422, "Invalid", "a unit that no longer qualifies needs the reasons", field="reasons"
         )
     finding = await repository.add_finding(
@@ -585,14 +585,14 @@ async def lodge_objection(
     """Anyone may object to a proposed unit while the publicity period runs (no token needed)."""
     view = await _batch(runtime, batch).query(BatchWorkflow.view)
     if view.stage != "publicity":
-        raise ApiError(
+        raise LegacyApiError(
             409, "WrongStage", f"batch {batch} is not in its publicity period ({view.stage})",
             message_zh=f"批次{batch}不在公示期内",
         )
     if body.application_id not in {
         d.application_id for d in await repository.proposed_list(session, batch=batch)
     }:
-        raise ApiError(
+        raise LegacyApiError(
             422, "Invalid", f"{body.application_id} is not on the proposed list",
             field="application_id",
         )
@@ -628,7 +628,7 @@ async def resolve_objection(
     if objection is None:
         raise not_found(f"objection {objection_id}")
     if objection.status != "open":
-        raise ApiError(409, "Duplicate", f"objection {objection_id} was {objection.status} already")
+        raise LegacyApiError(409, "Duplicate", f"objection {objection_id} was {objection.status} already")
     await repository.resolve_objection(
         session, objection=objection, upheld=body.upheld, resolution=body.resolution,
         actor=ministry.label(),

@@ -137,5 +137,5 @@ async def test_refusals_reach_the_caller(platform: Platform) -> None:
         json=draft_body("green_factory", "91350100M000100Y4A"),
         headers=p.auth("applicant", "91350100M000100Y4A"))
     assert bad.status_code == 422
-    assert bad.json()["detail"][0]["loc"][-1] == "credit_code"
+    assert bad.json()["detail"]["field"] == "credit_code"
     assert (await p.review.get("/api/v1/ops/applications/nope", headers=p.auth("ops"))).status_code == 404

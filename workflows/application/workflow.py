@@ -37,9 +37,9 @@ with workflow.unsafe.imports_passed_through():
     from shared.contracts.auth import Principal, Role
     from shared.contracts.events import Facts
     from shared.contracts.listing import ListedUnit, ListingState
+    from shared.errors import ErrorCode
     from shared.temporal import (
         Activities,
-        Errors,
         SearchAttributes,
         application_workflow_id,
         listing_workflow_id,
@@ -210,13 +210,13 @@ class ApplicationWorkflow:
         self._require_actor(cmd.actor, Role.AGENCY, cmd.agency_id)
         if not self._case.needs_evaluation:
             raise refusal(
-                Errors.WRONG_STAGE,
+                ErrorCode.WRONG_STAGE,
                 f"a {self._case.category.value} needs no third-party evaluation",
             )
         self._require_stage(Stage.EVALUATION, "accept an engagement", set())
         if self._engagement_id is not None:
             raise refusal(
-                Errors.DUPLICATE,
+                ErrorCode.DUPLICATE,
                 f"engagement {self._engagement_id} of agency {self._agency_id} is already accepted",
             )
 
@@ -243,11 +243,11 @@ class ApplicationWorkflow:
         self._require_stage(Stage.EVALUATION, "submit a report", {Facts.REPORT_SUBMITTED})
         if self._engagement_id is None:
             raise refusal(
-                Errors.WRONG_STAGE, "no engagement has been accepted for this application"
+                ErrorCode.WRONG_STAGE, "no engagement has been accepted for this application"
             )
         if cmd.engagement_id != self._engagement_id or cmd.agency_id != self._agency_id:
             raise refusal(
-                Errors.FORBIDDEN,
+                ErrorCode.FORBIDDEN,
                 f"this application is evaluated under engagement {self._engagement_id}, "
                 f"not {cmd.engagement_id}",
             )
@@ -279,7 +279,7 @@ class ApplicationWorkflow:
     def _check_recommend(self, cmd: RecommendationCommand) -> None:
         self._require_actor(cmd.actor, Role.PROVINCE, self._case.region)
         if cmd.decision != "recommend" and not cmd.reason.strip():
-            raise refusal(Errors.INVALID, f"a reason is required to {cmd.decision}", field="reason")
+            raise refusal(ErrorCode.INVALID, f"a reason is required to {cmd.decision}", field="reason")
         self._require_stage(
             Stage.RECOMMENDATION,
             "decide on a recommendation",
@@ -309,7 +309,7 @@ class ApplicationWorkflow:
     def _check_decide(self, cmd: DecisionCommand) -> None:
         self._require_actor(cmd.actor, Role.MINISTRY, None)
         if cmd.decision == "reject" and not cmd.reason.strip():
-            raise refusal(Errors.INVALID, "a reason is required to reject", field="reason")
+            raise refusal(ErrorCode.INVALID, "a reason is required to reject", field="reason")
         self._require_stage(
             Stage.MINISTRY_REVIEW,
             "decide",
@@ -334,9 +334,9 @@ class ApplicationWorkflow:
     def _check_request_information(self, cmd: InformationRequest) -> None:
         self._require_actor(cmd.actor, Role.MINISTRY, None)
         if not cmd.question.strip():
-            raise refusal(Errors.INVALID, "say what information is needed", field="question")
+            raise refusal(ErrorCode.INVALID, "say what information is needed", field="question")
         if cmd.due <= workflow.now():
-            raise refusal(Errors.INVALID, "the due date must be in the future", field="due")
+            raise refusal(ErrorCode.INVALID, "the due date must be in the future", field="due")
         self._require_stage(Stage.MINISTRY_REVIEW, "ask for more information", set())
 
     @workflow.update
@@ -356,7 +356,7 @@ class ApplicationWorkflow:
     def _check_provide_information(self, cmd: InformationAnswer) -> None:
         self._require_actor(cmd.actor, Role.PROVINCE, self._case.region)
         if not cmd.answer.strip():
-            raise refusal(Errors.INVALID, "the answer is empty", field="answer")
+            raise refusal(ErrorCode.INVALID, "the answer is empty", field="answer")
         self._require_stage(Stage.INFORMATION_REQUESTED, "answer", {Facts.INFORMATION_PROVIDED})
 
     # ----------------------------------------------------------------- internals
@@ -364,11 +364,11 @@ class ApplicationWorkflow:
     def _require_actor(self, actor: Principal, role: Role, scope: str | None) -> None:
         if actor.role != role:
             raise refusal(
-                Errors.FORBIDDEN, f"only the {role.value} may do this, not the {actor.role.value}"
+                ErrorCode.FORBIDDEN, f"only the {role.value} may do this, not the {actor.role.value}"
             )
         if scope is not None and actor.scope != scope:
             raise refusal(
-                Errors.FORBIDDEN, f"this application is outside the scope of {actor.label()}"
+                ErrorCode.FORBIDDEN, f"this application is outside the scope of {actor.label()}"
             )
 
     def _require_stage(self, stage: Stage, action: str, duplicate_facts: set[str]) -> None:
@@ -377,12 +377,12 @@ class ApplicationWorkflow:
         if self._history and self._history[-1].fact in duplicate_facts:
             last = self._history[-1]
             raise refusal(
-                Errors.DUPLICATE,
+                ErrorCode.DUPLICATE,
                 f"already decided: {last.fact.rsplit('.', 1)[-1]} by {last.actor.label()}"
                 f" at {last.at.isoformat()}",
             )
         raise refusal(
-            Errors.WRONG_STAGE,
+            ErrorCode.WRONG_STAGE,
             f"cannot {action}: the application is in stage {self._stage.value}",
         )
 

@@ -34,10 +34,10 @@ with workflow.unsafe.imports_passed_through():
         ReminderRequest,
     )
     from shared.contracts.listing import ReReviewScheduleRequest
+    from shared.errors import ErrorCode
     from shared.regions import AUTHORITIES
     from shared.temporal import (
         Activities,
-        Errors,
         SearchAttributes,
         application_workflow_id,
     )
@@ -174,15 +174,15 @@ class BatchWorkflow:
     @extend_deadline.validator
     def _check_extend(self, cmd: ExtendCommand) -> None:
         if cmd.actor.role != Role.MINISTRY:
-            raise refusal(Errors.FORBIDDEN, "only the ministry extends a deadline")
+            raise refusal(ErrorCode.FORBIDDEN, "only the ministry extends a deadline")
         if self._stage != "open" or self._deadline is None:
             raise refusal(
-                Errors.WRONG_STAGE,
+                ErrorCode.WRONG_STAGE,
                 f"batch {self._start.code} is {self._stage}: its deadline has passed",
             )
         if cmd.deadline.tzinfo is None or cmd.deadline <= self._deadline:
             raise refusal(
-                Errors.INVALID,
+                ErrorCode.INVALID,
                 f"the new deadline must be later than {deadline_text(self._deadline)}",
                 field="deadline",
             )
@@ -210,16 +210,16 @@ class BatchWorkflow:
     @start_publicity.validator
     def _check_publicity(self, cmd: PublicityCommand) -> None:
         if cmd.actor.role != Role.MINISTRY:
-            raise refusal(Errors.FORBIDDEN, "only the ministry opens the publicity period")
+            raise refusal(ErrorCode.FORBIDDEN, "only the ministry opens the publicity period")
         if self._stage == "open":
             raise refusal(
-                Errors.WRONG_STAGE,
+                ErrorCode.WRONG_STAGE,
                 f"batch {self._start.code} is still open for packages until "
                 f"{deadline_text(self._deadline) if self._deadline else '(no deadline)'}",
             )
         if self._stage != "reviewing":
             raise refusal(
-                Errors.DUPLICATE, f"the publicity of batch {self._start.code} has started already"
+                ErrorCode.DUPLICATE, f"the publicity of batch {self._start.code} has started already"
             )
 
     @workflow.signal
@@ -265,12 +265,12 @@ class BatchWorkflow:
     @submit_package.validator
     def _check_package(self, cmd: PackageCommand) -> None:
         if cmd.actor.role != Role.PROVINCE or cmd.actor.scope not in AUTHORITIES:
-            raise refusal(Errors.FORBIDDEN, "only a recommending authority submits a package")
+            raise refusal(ErrorCode.FORBIDDEN, "only a recommending authority submits a package")
         if self._stage == "published":
-            raise refusal(Errors.WRONG_STAGE, f"batch {self._start.code} is already published")
+            raise refusal(ErrorCode.WRONG_STAGE, f"batch {self._start.code} is already published")
         if self._deadline is not None and workflow.now() >= self._deadline:
             raise refusal(
-                Errors.DEADLINE_PASSED,
+                ErrorCode.DEADLINE_PASSED,
                 f"the deadline of batch {self._start.code} was {deadline_text(self._deadline)}; "
                 "packages are accepted only before it",
                 message_zh=f"批次{self._start.code}的报送截止时间为{deadline_text(self._deadline)}，"
@@ -279,13 +279,13 @@ class BatchWorkflow:
             )
         if self._stage != "open":
             raise refusal(
-                Errors.WRONG_STAGE,
+                ErrorCode.WRONG_STAGE,
                 f"batch {self._start.code} is {self._stage}, not taking packages",
             )
         done = self._packages.get(cmd.actor.scope)
         if done is not None:
             raise refusal(
-                Errors.DUPLICATE,
+                ErrorCode.DUPLICATE,
                 f"the package of {cmd.actor.scope} was submitted already at "
                 f"{deadline_text(done.submitted_at)}",
                 message_zh=f"{cmd.actor.scope}已于{deadline_text(done.submitted_at)}报送，不能重复报送",
@@ -333,14 +333,14 @@ class BatchWorkflow:
     @publish.validator
     def _check_publish(self, cmd: PublishCommand) -> None:
         if cmd.actor.role != Role.MINISTRY:
-            raise refusal(Errors.FORBIDDEN, "only the ministry publishes the list")
+            raise refusal(ErrorCode.FORBIDDEN, "only the ministry publishes the list")
         if self._stage == "published":
-            raise refusal(Errors.DUPLICATE, f"batch {self._start.code} is already published")
+            raise refusal(ErrorCode.DUPLICATE, f"batch {self._start.code} is already published")
         if self._runs_deadlines and self._stage != "publicity_closed":
-            raise refusal(Errors.WRONG_STAGE,
+            raise refusal(ErrorCode.WRONG_STAGE,
                           f"batch {self._start.code} is {self._stage}: the list is published after "
                           "its publicity period")
         if self._objections:
-            raise refusal(Errors.WRONG_STAGE, "objections are still open: "
+            raise refusal(ErrorCode.WRONG_STAGE, "objections are still open: "
                           + ", ".join(str(o) for o in sorted(self._objections)),
                           objections=sorted(self._objections))

@@ -16,7 +16,8 @@ with workflow.unsafe.imports_passed_through():
         RemovalRecord,
         YearlyReportDue,
     )
-    from shared.temporal import Activities, Errors, SearchAttributes
+    from shared.errors import ErrorCode
+    from shared.temporal import Activities, SearchAttributes
     from workflows.common import call_activity, own_queues, refusal
 
 
@@ -116,9 +117,9 @@ class ListingWorkflow:
     @remove.validator
     def _check_remove(self, removal: Removal) -> None:
         if removal.actor.role not in (Role.MINISTRY, Role.OPS):
-            raise refusal(Errors.FORBIDDEN, "only the ministry removes a unit from the list")
+            raise refusal(ErrorCode.FORBIDDEN, "only the ministry removes a unit from the list")
         if self._pending is not None or self._removal is not None:
-            raise refusal(Errors.DUPLICATE, f"{self._state.unit.name} is already being removed")
+            raise refusal(ErrorCode.DUPLICATE, f"{self._state.unit.name} is already being removed")
 
     def _index(self, stage: str, due: datetime | None) -> None:
         unit = self._state.unit

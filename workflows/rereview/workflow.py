@@ -22,9 +22,9 @@ with workflow.unsafe.imports_passed_through():
         ReReviewStart,
         ReReviewView,
     )
+    from shared.errors import ErrorCode
     from shared.temporal import (
         Activities,
-        Errors,
         SearchAttributes,
         listing_workflow_id,
     )
@@ -162,20 +162,20 @@ class ReReviewWorkflow:
     def _check_report(self, report: ReReviewReport) -> None:
         if report.actor.role != Role.PROVINCE:
             raise refusal(
-                Errors.FORBIDDEN, "only a recommending authority reports its on-site checks"
+                ErrorCode.FORBIDDEN, "only a recommending authority reports its on-site checks"
             )
         region = report.actor.scope
         if self._stage != "collecting" or self._plan is None:
             raise refusal(
-                Errors.WRONG_STAGE, f"this review is {self._stage}, not collecting reports"
+                ErrorCode.WRONG_STAGE, f"this review is {self._stage}, not collecting reports"
             )
         if region in self._reported:
             raise refusal(
-                Errors.DUPLICATE, f"authority {region} has already reported for this review"
+                ErrorCode.DUPLICATE, f"authority {region} has already reported for this review"
             )
         if region not in self._pending:
             raise refusal(
-                Errors.NOT_FOUND,
+                ErrorCode.NOT_FOUND,
                 f"authority {region} has no listed units in batch {self._start.batch}",
             )
         expected = {u.application_id for u in self._units_of(region)}
@@ -184,7 +184,7 @@ class ReReviewWorkflow:
         missing = sorted(expected - set(given))
         if unknown or missing or len(given) != len(set(given)):
             raise refusal(
-                Errors.INVALID,
+                ErrorCode.INVALID,
                 "the report must give one result for each listed unit of the authority"
                 + (f"; not among them: {', '.join(unknown)}" if unknown else "")
                 + (f"; missing: {', '.join(missing)}" if missing else ""),

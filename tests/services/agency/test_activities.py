@@ -11,9 +11,9 @@ from temporalio.exceptions import ApplicationError
 
 from services.agency.activities import AgencyActivities
 from services.agency.models import Engagement, Report
+from shared.errors import ErrorCode
 from shared.messaging.tables import OutboxMessage
 from shared.rules.book import RuleBook
-from shared.temporal import Errors
 from tests.helpers.agency_db import add_agency, add_engagement, code, report_record
 
 
@@ -40,7 +40,7 @@ async def test_design_products_do_not_count_towards_the_cap(
                                      category="green_factory")
     with pytest.raises(ApplicationError) as refused:
         await acts.record_acceptance(sixteenth)
-    assert refused.value.type == Errors.CAP_EXCEEDED
+    assert refused.value.type == ErrorCode.CAP_EXCEEDED
     assert refused.value.details[0]["count"] == 15
     # Another batch has its own count.
     other = await add_engagement(agency_sessions, agency_id=agency_id, batch=batch + "x",
@@ -91,5 +91,5 @@ async def test_an_unregistered_preparer_in_the_group_is_refused(
                                       preparer_code=parent, recorded_by="ministry")
     with pytest.raises(ApplicationError) as refused:
         await acts.record_acceptance(record)
-    assert refused.value.type == Errors.NOT_INDEPENDENT
+    assert refused.value.type == ErrorCode.NOT_INDEPENDENT
     assert parent in refused.value.message

@@ -94,7 +94,7 @@ async def test_qualification_is_computed_and_recomputed_when_the_roster_changes(
                                   {"name": "x", "full_time": True, "title": "chief",
                                    "major": "energy"}]})
     assert bad.status_code == 422
-    assert bad.json()["detail"][0]["loc"][1:] == ["staff", 0, "title"]
+    assert bad.json()["detail"]["errors"][0]["loc"][1:] == ["staff", 0, "title"]
 
 
 async def test_the_sixteenth_project_of_three_related_agencies_is_refused_under_concurrency(
@@ -183,7 +183,7 @@ async def test_an_agency_not_independent_of_the_applicant_is_refused(platform: P
     app_id, credit = await in_evaluation(p, batch, "green_factory")
     missing = await p.agency.post("/api/v1/engagements", headers=p.auth("applicant", credit),
                                   json={"application_id": app_id, "agency_id": sister})
-    assert missing.status_code == 422 and missing.json()["detail"][0]["loc"][-1] == "independence"
+    assert missing.status_code == 422 and missing.json()["detail"]["field"] == "independence"
     engagement = await entrust(p, app_id, credit, sister)
     no_decl = await p.agency.post(f"/api/v1/engagements/{engagement['id']}/acceptance",
                                   json={"accept": True}, headers=p.auth("agency", sister))

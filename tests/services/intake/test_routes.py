@@ -41,7 +41,9 @@ async def test_bad_input_is_refused_naming_the_field_in_both_languages(platform:
     resp = await p.intake.post(f"/api/v1/batches/{batch}/applications",
                                json=draft_body("green_factory", wrong), headers=p.auth("applicant", wrong))
     assert resp.status_code == 422
-    (error,) = resp.json()["detail"]
+    detail = resp.json()["detail"]
+    assert detail["code"] == "Invalid" and detail["field"] == "credit_code" and detail["message_zh"]
+    (error,) = detail["errors"]
     assert error["loc"][-1] == "credit_code" and "wrong check character" in error["msg"]
     assert "校验码错误" in error["message_zh"]
 
@@ -63,7 +65,7 @@ async def test_bad_input_is_refused_naming_the_field_in_both_languages(platform:
     resp = await p.intake.post(f"/api/v1/batches/{batch}/applications",
                                json=draft_body("green_park", credit, region="999999"),
                                headers=p.auth("applicant", credit))
-    assert resp.status_code == 422 and resp.json()["detail"][0]["loc"][-1] == "region"
+    assert resp.status_code == 422 and resp.json()["detail"]["field"] == "region"
 
     # Submitting needs the declarations: none at all, or one missing, names the field.
     app_id, credit = await drafted(p, batch, "green_design_product")
@@ -74,7 +76,7 @@ async def test_bad_input_is_refused_naming_the_field_in_both_languages(platform:
         f"/api/v1/applications/{app_id}/submit",
         json={"declarations": {"major_accident": False}}, headers=p.auth("applicant", credit))
     assert partial.status_code == 422
-    assert {e["loc"][-1] for e in partial.json()["detail"]} == {
+    assert {e["loc"][-1] for e in partial.json()["detail"]["errors"]} == {
         "pollution_incident", "supervision_finding", "energy_rectification", "dishonest_enforcement"}
     # Nothing moved.
     body = ok(await p.intake.get(f"/api/v1/applications/{app_id}", headers=p.auth("applicant", credit)))

@@ -83,7 +83,7 @@ async def test_contacts(platform: Platform) -> None:
     bad = await p.notify.put("/api/v1/contacts/me", json={"email": "not-an-address", "language": "fr"},
                              headers=p.auth("applicant", credit))
     assert bad.status_code == 422
-    assert {e["loc"][-1] for e in bad.json()["detail"]} == {"email", "language"}
+    assert {e["loc"][-1] for e in bad.json()["detail"]["errors"]} == {"email", "language"}
     assert (await p.notify.get("/api/v1/inbox")).status_code == 401
 
 

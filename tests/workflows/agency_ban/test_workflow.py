@@ -20,9 +20,10 @@ from services.agency.activities import AgencyActivities
 from services.agency.models import Ban, Report
 from services.agency.supervision import ban_end
 from shared.contracts.agency import BanStart
+from shared.errors import ErrorCode
 from shared.messaging.tables import OutboxMessage
 from shared.rules.book import RuleBook
-from shared.temporal import Errors, TaskQueues, agency_ban_workflow_id
+from shared.temporal import TaskQueues, agency_ban_workflow_id
 from tests.helpers.agency_db import add_agency, add_engagement, agency_database, code, report_record
 from tests.helpers.histories import keep_history
 from workflows.agency_ban.workflow import AgencyBanWorkflow
@@ -61,7 +62,7 @@ async def test_reports_are_refused_during_the_ban_and_accepted_the_day_after(
             assert (await handle.query(AgencyBanWorkflow.view)).status == "banned"
             with pytest.raises(ApplicationError) as refused:
                 await acts.record_report(report_record(pending))
-            assert refused.value.type == Errors.BANNED
+            assert refused.value.type == ErrorCode.BANNED
             assert ends.date().isoformat() in refused.value.message
 
             # The day after the end: the timer has fired and the ban is lifted.
