@@ -27,6 +27,25 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+class UnitOfWork:
+    """A request's transaction: `session` to read and record, `commit()` to make it durable
+    and wake the outbox relay (and the service's loops) so the facts go out at once."""
+
+    def __init__(self, session: AsyncSession, runtime: ServiceRuntime) -> None:
+        self.session = session
+        self._runtime = runtime
+
+    async def commit(self) -> None:
+        await self.session.commit()
+        self._runtime.events_committed()
+
+
+async def get_unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:
+    runtime = get_runtime(request)
+    async with runtime.sessions() as session:
+        yield UnitOfWork(session, runtime)
+
+
 def get_temporal(request: Request) -> Client:
     return get_runtime(request).temporal
 
@@ -44,6 +63,7 @@ def get_templates(request: Request) -> Environment:
 
 RuntimeDep = Annotated[ServiceRuntime, Depends(get_runtime)]
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+UnitOfWorkDep = Annotated[UnitOfWork, Depends(get_unit_of_work)]
 TemporalDep = Annotated[Client, Depends(get_temporal)]
 PrincipalDep = Annotated[Principal, Depends(current_principal)]
 ApplicantDep = Annotated[Principal, Depends(require(Role.APPLICANT))]

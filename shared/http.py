@@ -209,7 +209,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return JSONResponse(status_code=422, content={"detail": validation_refusal(exc.errors(), exc.body)})
+        body = validation_refusal(exc.errors(), exc.body)
+        return JSONResponse(status_code=422, content={"detail": body})
 
     @app.exception_handler(WorkflowUpdateFailedError)
     async def _update_failed(_: Request, exc: WorkflowUpdateFailedError) -> JSONResponse:

@@ -1,0 +1,80 @@
+"""Typed handles of each workflow by its business key, and starting one unless it runs.
+
+Routes and activities reach a case's workflow through these instead of composing ids and
+`get_workflow_handle_for` calls of their own."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from temporalio.client import Client, WorkflowHandle
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+
+from shared.contracts.application import CaseView
+from shared.temporal import (
+    agency_ban_workflow_id,
+    application_workflow_id,
+    batch_workflow_id,
+    listing_workflow_id,
+)
+from workflows.agency_ban.workflow import AgencyBanWorkflow
+from workflows.application.workflow import ApplicationWorkflow
+from workflows.batch.workflow import BatchWorkflow
+from workflows.listing.workflow import ListingWorkflow
+from workflows.rereview.workflow import ReReviewWorkflow
+
+W = TypeVar("W")
+R = TypeVar("R")
+
+
+def application(
+    client: Client, application_id: str
+) -> WorkflowHandle[ApplicationWorkflow, CaseView]:
+    return client.get_workflow_handle_for(
+        ApplicationWorkflow.run, application_workflow_id(application_id)
+    )
+
+
+def batch(client: Client, code: str) -> WorkflowHandle[BatchWorkflow, Any]:
+    return client.get_workflow_handle_for(BatchWorkflow.run, batch_workflow_id(code))
+
+
+def listing(client: Client, application_id: str) -> WorkflowHandle[ListingWorkflow, Any]:
+    return client.get_workflow_handle_for(
+        ListingWorkflow.run, listing_workflow_id(application_id)
+    )
+
+
+def rereview(client: Client, workflow_id: str) -> WorkflowHandle[ReReviewWorkflow, Any]:
+    return client.get_workflow_handle_for(ReReviewWorkflow.run, workflow_id)
+
+
+def agency_ban(
+    client: Client, agency_id: str, finding_id: str
+) -> WorkflowHandle[AgencyBanWorkflow, Any]:
+    return client.get_workflow_handle_for(
+        AgencyBanWorkflow.run, agency_ban_workflow_id(agency_id, finding_id)
+    )
+
+
+async def start_unless_running(
+    client: Client,
+    run: Callable[[W, Any], Awaitable[R]],
+    arg: Any,
+    *,
+    id: str,
+    task_queue: str,
+    **options: Any,
+) -> WorkflowHandle[W, R]:
+    """Start the workflow `id` unless an execution of it runs already; either way, its
+    handle. Business keys make this idempotent: a retried request finds the first start."""
+    try:
+        return await client.start_workflow(
+            run, arg, id=id, task_queue=task_queue,
+            id_reuse_policy=options.pop("id_reuse_policy", WorkflowIDReusePolicy.REJECT_DUPLICATE),
+            **options,
+        )
+    except WorkflowAlreadyStartedError:
+        return client.get_workflow_handle_for(run, id)
