@@ -2,7 +2,8 @@
 
 Starts the embedded Temporal dev server (file database under var/, search attributes
 registered), applies migrations, then the workflows worker and one process per service, waits
-until each is ready, prints where to go, and stops everything on Ctrl-C. A missing broker or
+until each is ready, prints where to go, restarts any process that dies (with backoff, the
+others keep running) and stops everything on Ctrl-C. A missing broker or
 database is reported in one line with how to start it.
 """
 
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlparse
@@ -88,40 +90,87 @@ def temporal_command(settings: Settings) -> list[str]:
     return cmd
 
 
+# A process that dies is started again after 1 s, then 2, 4 … up to a minute; one that then
+# stays up this long is considered healthy again and its next failure restarts after 1 s.
+RESTART_BACKOFF_FIRST = 1.0
+RESTART_BACKOFF_MAX = 60.0
+HEALTHY_AFTER = 60.0
+
+
+@dataclass
+class Child:
+    name: str
+    cmd: list[str]
+    proc: subprocess.Popen[bytes]
+    started: float
+    restarts: int = 0
+    backoff: float = RESTART_BACKOFF_FIRST
+    restart_at: float | None = None  # when a dead child is due to start again
+
+
 class Platform:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.procs: list[tuple[str, subprocess.Popen[bytes]]] = []
+        self.children: list[Child] = []
         self.logs = settings.var_dir / "logs"
 
-    def spawn(self, name: str, cmd: list[str]) -> None:
+    def _popen(self, name: str, cmd: list[str]) -> subprocess.Popen[bytes]:
         self.logs.mkdir(parents=True, exist_ok=True)
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the child
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # Children get their own process group so a Ctrl-C in the terminal reaches only us;
         # we stop them in order (services first, Temporal last).
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
+        return subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env,
                                 start_new_session=True)
-        self.procs.append((name, proc))
+
+    def spawn(self, name: str, cmd: list[str]) -> None:
+        self.children.append(Child(name, cmd, self._popen(name, cmd), time.monotonic()))
 
     def dead(self) -> tuple[str, int] | None:
-        for name, proc in self.procs:
-            code = proc.poll()
+        for child in self.children:
+            code = child.proc.poll()
             if code is not None:
-                return name, code
+                return child.name, code
         return None
 
+    def supervise(self, now: float | None = None) -> list[str]:
+        """One round of supervision: a child that died is scheduled for a restart with
+        backoff, a child whose time has come is started again. Returns what happened, as
+        lines to show."""
+        now = time.monotonic() if now is None else now
+        said: list[str] = []
+        for child in self.children:
+            if child.restart_at is None:
+                code = child.proc.poll()
+                if code is None:
+                    if now - child.started >= HEALTHY_AFTER:
+                        child.backoff = RESTART_BACKOFF_FIRST
+                    continue
+                child.restart_at = now + child.backoff
+                said.append(
+                    f"{child.name} exited with code {code}: restarting in {child.backoff:.0f} s "
+                    f"(see {self.logs / (child.name + '.log')})"
+                )
+                child.backoff = min(child.backoff * 2, RESTART_BACKOFF_MAX)
+            elif now >= child.restart_at:
+                child.proc = self._popen(child.name, child.cmd)
+                child.started, child.restart_at = now, None
+                child.restarts += 1
+                said.append(f"{child.name} restarted (restart {child.restarts}, "
+                            f"pid {child.proc.pid})")
+        return said
+
     def stop(self) -> None:
-        for _name, proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+        for child in reversed(self.children):
+            if child.proc.poll() is None:
+                child.proc.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + 15
-        for name, proc in reversed(self.procs):
+        for child in reversed(self.children):
             try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                child.proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                say(f"{name} did not stop in time: killed")
-                proc.kill()
+                say(f"{child.name} did not stop in time: killed")
+                child.proc.kill()
 
     def wait_until(self, what: str, check: Callable[[], bool], timeout: float = 90) -> None:
         deadline = time.monotonic() + timeout
@@ -190,12 +239,12 @@ def run_platform(settings: Settings, *, embed_temporal: bool = True) -> int:
             say(f"  Temporal  {settings.temporal_address}")
         say(f"  logs     {platform.logs}/")
         say("a token: `greenlist token ministry`. Ctrl-C stops everything.")
+        # Supervision: a process that dies is restarted with backoff while the others keep
+        # running; every case is recoverable after a crash (Temporal, the outbox), so a
+        # restart is all a crash needs.
         while not stopping:
-            died = platform.dead()
-            if died:
-                log = platform.logs / (died[0] + ".log")
-                say(f"{died[0]} exited with code {died[1]}: stopping (see {log})")
-                return 1
+            for line in platform.supervise():
+                say(line)
             time.sleep(0.5)
         say("stopping …")
         return 0
