@@ -20,6 +20,16 @@ app = typer.Typer(
 )
 
 
+def _reachable_or_exit(settings: Settings, *, broker: bool = True) -> None:
+    """Say in one line which dependency is not reachable (and how to start it), then exit."""
+    from cli.supervisor import preflight
+
+    problem = preflight(settings, broker=broker)
+    if problem:
+        typer.echo(problem, err=True)
+        raise typer.Exit(2)
+
+
 def _service_name(service: str) -> ServiceName:
     for name in SERVICES:
         if name == service:
@@ -81,6 +91,7 @@ def migrate(
     from shared.db import migrate as run
 
     settings = Settings()
+    _reachable_or_exit(settings, broker=False)
     for given in service or list(SERVICES):
         name = _service_name(given)
         asyncio.run(run(settings, name, _metadata(name)))
@@ -119,7 +130,9 @@ def simulate(
     folder), and print a summary. Nothing of a running platform is touched."""
     from cli.simulate import simulate as run
 
-    summary = asyncio.run(run(Settings(), scale=scale, seed=seed))
+    settings = Settings()
+    _reachable_or_exit(settings)
+    summary = asyncio.run(run(settings, scale=scale, seed=seed))
     for line in summary.lines():
         typer.echo(line)
 
@@ -137,36 +150,30 @@ def batch_create(
     title: Annotated[str, typer.Option()] = "",
 ) -> None:
     """Open a batch through the running intake service."""
+    _call_intake("POST", "/api/v1/batches", token=True,
+                 json={"code": code, "rule_set": rule_set or code, "title": title})
+
+
+def _call_intake(method: str, path: str, *, token: bool, json: object = None) -> None:
+    """One request to the running intake service: its answer printed, or one line saying
+    that intake is not reachable and how to start it (no traceback)."""
     import httpx
 
     from shared.auth import mint
     from shared.contracts.auth import Principal, Role
 
     settings = Settings()
-    tok = mint(Principal(role=Role.MINISTRY, name="cli"), settings.token_secret)
-    resp = httpx.post(
-        f"{settings.service_url('intake')}/api/v1/batches",
-        json={"code": code, "rule_set": rule_set or code, "title": title},
-        headers={"Authorization": f"Bearer {tok}"},
-        timeout=30,
-    )
-    typer.echo(resp.text)
-    if resp.status_code >= 400:
-        raise typer.Exit(1)
-
-
-def _get_intake(path: str, *, token: bool) -> None:
-    import httpx
-
-    from shared.auth import mint
-    from shared.contracts.auth import Principal, Role
-
-    settings = Settings()
+    url = settings.service_url("intake")
     headers = {}
     if token:
         tok = mint(Principal(role=Role.MINISTRY, name="cli"), settings.token_secret)
         headers["Authorization"] = f"Bearer {tok}"
-    resp = httpx.get(f"{settings.service_url('intake')}{path}", headers=headers, timeout=30)
+    try:
+        resp = httpx.request(method, f"{url}{path}", headers=headers, json=json, timeout=30)
+    except httpx.TransportError as err:
+        typer.echo(f"the intake service is not reachable at {url} ({type(err).__name__}): "
+                   "start the platform with `make run` (or `greenlist up`)", err=True)
+        raise typer.Exit(2) from None
     typer.echo(resp.text)
     if resp.status_code >= 400:
         raise typer.Exit(1)
@@ -175,13 +182,13 @@ def _get_intake(path: str, *, token: bool) -> None:
 @batch_app.command("list")
 def batch_list() -> None:
     """List the batches (code, rule set, deadline) through the running intake service."""
-    _get_intake("/api/v1/batches", token=True)
+    _call_intake("GET", "/api/v1/batches", token=True)
 
 
 @batch_app.command("rule-sets")
 def batch_rule_sets() -> None:
     """List the rule sets a batch can be opened under."""
-    _get_intake("/api/v1/rule-sets", token=False)
+    _call_intake("GET", "/api/v1/rule-sets", token=False)
 
 
 if __name__ == "__main__":

@@ -51,10 +51,10 @@ def reachable(host: str, port: int, timeout: float = 2.0) -> bool:
         return False
 
 
-def preflight(settings: Settings) -> str | None:
+def preflight(settings: Settings, *, broker: bool = True) -> str | None:
     """The first missing dependency, as one line with how to start it; None when all is there."""
     amqp = urlparse(settings.amqp_url)
-    if not reachable(amqp.hostname or "localhost", amqp.port or 5672):
+    if broker and not reachable(amqp.hostname or "localhost", amqp.port or 5672):
         return (
             f"RabbitMQ is not reachable at {settings.amqp_url}: start it with "
             "`rabbitmq-server -detached` or set AMQP_URL"
