@@ -20,16 +20,48 @@ REMINDER_HOUR = 9
 
 log = logging.getLogger(__name__)
 
+# Lunar New Year's Day (正月初一) of the years after the package's tables; astronomical, so
+# known long before the State Council's arrangement of the holiday around it.
+_SPRING_FESTIVAL = {
+    2027: date(2027, 2, 6), 2028: date(2028, 1, 26), 2029: date(2029, 2, 13),
+    2030: date(2030, 2, 3), 2031: date(2031, 1, 23), 2032: date(2032, 2, 11),
+    2033: date(2033, 1, 31), 2034: date(2034, 2, 19), 2035: date(2035, 2, 8),
+}
+
+
+def has_official_table(year: int) -> bool:
+    """Whether the installed `chinese-calendar` has the State Council's arrangement for `year`
+    (updating the package is all it takes to get a new year's table)."""
+    try:
+        chinese_calendar.is_workday(date(year, 6, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def estimated_holidays(year: int) -> set[date]:
+    """The holidays of a year without an official table, from what does not depend on the
+    yearly arrangement: 元旦 (1 January), 劳动节 (1–5 May), 国庆 (1–7 October) and, where the
+    lunar date is tabled above, 春节 (New Year's Eve to the seventh day). The adjusted working
+    weekends cannot be known before the arrangement and are not counted."""
+    days = {date(year, 1, 1)}
+    days |= {date(year, 5, d) for d in range(1, 6)}
+    days |= {date(year, 10, d) for d in range(1, 8)}
+    if (new_year := _SPRING_FESTIVAL.get(year)) is not None:
+        days |= {new_year + timedelta(days=n) for n in range(-1, 7)}
+    return days
+
 
 def is_workday(day: date) -> bool:
     """A Chinese working day. For a year the package has no table for yet (the State Council
-    publishes each year's arrangements late in the year before), Monday to Friday, logged,
-    rather than a batch whose reminders cannot be planned."""
+    publishes each year's arrangements late in the year before), Monday to Friday less the
+    holidays known without the table (`estimated_holidays`), logged, rather than a batch whose
+    reminders cannot be planned or a reminder on 1 January."""
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
-        log.warning("no holiday table for %s: counting Monday to Friday as working days", day.year)
-        return day.weekday() < 5
+        log.warning("no holiday table for %s: working days estimated without it", day.year)
+        return day.weekday() < 5 and day not in estimated_holidays(day.year)
 
 
 def working_days_before(day: date, count: int) -> date:

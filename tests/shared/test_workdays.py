@@ -26,3 +26,21 @@ def test_working_days_skip_weekends_and_holidays_and_count_adjusted_saturdays() 
 
 def test_a_year_without_a_holiday_table_counts_weekdays() -> None:
     assert working_days_before(date(2031, 6, 2), 1) == date(2031, 5, 30)  # Monday → Friday
+
+
+def test_after_the_table_ends_fixed_date_holidays_are_still_not_working_days() -> None:
+    from shared.workdays import estimated_holidays, has_official_table, is_workday
+
+    assert has_official_table(2026) and not has_official_table(2027)
+    # The official 2026 table and the estimate agree on the fixed-date holidays.
+    for day in estimated_holidays(2026) - {d for d in estimated_holidays(2026) if d.month == 2}:
+        assert not is_workday(day), day
+    # 1 January 2027 is a Friday: a reminder "one working day before 2 January" falls on
+    # Thursday 31 December 2026, not on New Year's Day.
+    assert not is_workday(date(2027, 1, 1))
+    assert reminder_instant(datetime(2027, 1, 2, tzinfo=CHINA), 1, "working_days") == datetime(
+        2026, 12, 31, 9, tzinfo=CHINA)
+    # Golden week and Labour Day of 2027; the Spring Festival from New Year's Eve (5 February).
+    assert working_days_before(date(2027, 10, 8), 1) == date(2027, 9, 30)
+    assert working_days_before(date(2027, 5, 6), 1) == date(2027, 4, 30)
+    assert working_days_before(date(2027, 2, 15), 1) == date(2027, 2, 4)
