@@ -16,6 +16,7 @@ from shared.contracts.batch import PackageUnit
 from shared.labels import china_time
 from shared.regions import authority
 from shared.rules.model import Category
+from shared.spreadsheets import append_row
 
 Lang = Literal["zh", "en"]
 
@@ -132,7 +133,7 @@ def to_xlsx(table: SummaryTable) -> bytes:
     sheet.title = "汇总表" if table.lang == "zh" else "Summary"
     labels = table.labels
     bold = Font(bold=True)
-    sheet.append([table.title])
+    append_row(sheet, [table.title])
     sheet["A1"].font = Font(bold=True, size=14)
     for key, value in (
         ("batch", table.batch),
@@ -140,19 +141,19 @@ def to_xlsx(table: SummaryTable) -> bytes:
         ("deadline", table.deadline),
         ("status", table.status),
     ):
-        sheet.append([labels[key], value])
-    sheet.append([])
-    sheet.append([labels["counts"]])
+        append_row(sheet, [labels[key], value])
+    append_row(sheet, [])
+    append_row(sheet, [labels["counts"]])
     sheet.cell(row=sheet.max_row, column=1).font = bold
-    sheet.append([labels["category"], labels["count"]])
+    append_row(sheet, [labels["category"], labels["count"]])
     for name, count in table.counts:
-        sheet.append([name, count])
-    sheet.append([labels["total"], table.total])
+        append_row(sheet, [name, count])
+    append_row(sheet, [labels["total"], table.total])
     for section in table.sections:
-        sheet.append([])
-        sheet.append([f"{section.name} ({len(section.units)})"])
+        append_row(sheet, [])
+        append_row(sheet, [f"{section.name} ({len(section.units)})"])
         sheet.cell(row=sheet.max_row, column=1).font = bold
-        sheet.append(
+        append_row(sheet, 
             [
                 labels["no"],
                 labels["unit"],
@@ -164,9 +165,9 @@ def to_xlsx(table: SummaryTable) -> bytes:
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         if not section.units:
-            sheet.append([labels["none"]])
+            append_row(sheet, [labels["none"]])
         for unit in section.units:
-            sheet.append(
+            append_row(sheet, 
                 [
                     unit.order,
                     unit.applicant_name,

@@ -3,7 +3,6 @@ and XLSX (openpyxl)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Sequence
 
@@ -13,6 +12,9 @@ from openpyxl.styles import Font
 from services.review.models import ListedUnit
 from shared.chinatime import CHINA
 from shared.labels import category_name, region_name
+from shared.spreadsheets import append_row, to_csv
+
+__all__ = ["table", "to_csv", "to_xlsx"]
 
 HEADINGS = {
     "zh": ["批次", "类别", "地区代码", "地区", "名称", "统一社会信用代码", "公布日期", "状态"],
@@ -34,19 +36,13 @@ def table(units: Sequence[ListedUnit], lang: str) -> list[list[str]]:
     return rows
 
 
-def to_csv(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out).writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
 def to_xlsx(rows: list[list[str]], title: str) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = title[:31]
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column, width in zip("ABCDEFGH", (10, 24, 10, 16, 40, 22, 12, 10), strict=True):
