@@ -20,6 +20,20 @@ app = typer.Typer(
 )
 
 
+def _settings() -> Settings:
+    """The environment's settings, or a clear line and exit code 2 (not a traceback)."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as err:
+        for error in err.errors():
+            where = ".".join(str(p) for p in error["loc"]).upper()
+            typer.echo(f"greenlist: {where + ': ' if where else ''}"
+                       f"{error['msg'].removeprefix('Value error, ')}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _service_name(service: str) -> ServiceName:
     for name in SERVICES:
         if name == service:
@@ -47,7 +61,7 @@ def up(
     worker and the intake, agency, review and notify services. Ctrl-C stops every process."""
     from cli.supervisor import run_platform
 
-    raise typer.Exit(run_platform(Settings(), embed_temporal=not no_temporal))
+    raise typer.Exit(run_platform(_settings(), embed_temporal=not no_temporal))
 
 
 @app.command()
@@ -68,7 +82,7 @@ def token(
         principal = Principal(role=Role(role), scope=scope, name=name)
     except ValueError as err:
         raise typer.BadParameter(f"unknown role {role!r}") from err
-    typer.echo(mint(principal, Settings().token_secret, timedelta(days=days)))
+    typer.echo(mint(principal, _settings().token_secret, timedelta(days=days)))
 
 
 @app.command()
@@ -80,7 +94,7 @@ def migrate(
     """Apply the database migrations of each service (SQLite under var/ or DATABASE_URL)."""
     from shared.db import migrate as run
 
-    settings = Settings()
+    settings = _settings()
     for given in service or list(SERVICES):
         name = _service_name(given)
         asyncio.run(run(settings, name, _metadata(name)))
@@ -98,7 +112,7 @@ def make_migration(
     from shared.db import alembic_config
     from shared.db import migrate as run
 
-    settings = Settings()
+    settings = _settings()
     name = _service_name(service)
     asyncio.run(run(settings, name, _metadata(name)))
     cfg = alembic_config(settings, name, _metadata(name))
@@ -119,7 +133,7 @@ def simulate(
     folder), and print a summary. Nothing of a running platform is touched."""
     from cli.simulate import simulate as run
 
-    summary = asyncio.run(run(Settings(), scale=scale, seed=seed))
+    summary = asyncio.run(run(_settings(), scale=scale, seed=seed))
     for line in summary.lines():
         typer.echo(line)
 
@@ -142,7 +156,7 @@ def batch_create(
     from shared.auth import mint
     from shared.contracts.auth import Principal, Role
 
-    settings = Settings()
+    settings = _settings()
     tok = mint(Principal(role=Role.MINISTRY, name="cli"), settings.token_secret)
     resp = httpx.post(
         f"{settings.service_url('intake')}/api/v1/batches",
@@ -161,7 +175,7 @@ def _get_intake(path: str, *, token: bool) -> None:
     from shared.auth import mint
     from shared.contracts.auth import Principal, Role
 
-    settings = Settings()
+    settings = _settings()
     headers = {}
     if token:
         tok = mint(Principal(role=Role.MINISTRY, name="cli"), settings.token_secret)
