@@ -164,7 +164,6 @@ async def test_every_refusal_of_every_route_has_code_message_and_message_zh(
         await walk_service(platform, service, walk)
 
     # Public lists, health and the like have nothing to refuse; everything else was refused.
-    print(f"{len(walk.refused)} conforming refusals; nothing to refuse: {walk.unrefusable}")
     assert len(walk.refused) + len(walk.wrong) > 100, walk.unrefusable
     lines = [
         f"{w.route} ({w.attempt}): {w.status} {str(w.body)[:160]}" for w in walk.wrong
