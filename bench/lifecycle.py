@@ -39,14 +39,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.bare_workflow import BareLifecycle, bare_step  # noqa: E402
 from cli.inprocess import Platform, record_events, running_platform  # noqa: E402
+from cli.isolated import drop_run, isolated_settings, new_run_id  # noqa: E402
 from cli.synthetic import draft_body, evaluate, ok, open_batch, publish, register_agency, submit  # noqa: E402
 from shared.config import SERVICES, Settings  # noqa: E402
 from shared.db import migrate  # noqa: E402
 from shared.messaging.tables import MessagingBase  # noqa: E402
 from shared.temporal import SearchAttributes  # noqa: E402
-from tests.conftest import drop_run, make_settings, new_run_id  # noqa: E402
 
 BIN = Path(sys.executable).parent
+DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+AMQP_URL = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 
 
 # ----------------------------------------------------------------------------- bare baseline
@@ -173,8 +175,8 @@ async def main() -> None:
         dev_server_existing_path=str(BIN / "temporal"), data_converter=pydantic_data_converter,
         search_attributes=SearchAttributes.ALL, dev_server_log_level="error",
     )
-    settings = make_settings(new_run_id(), env.client.service_client.config.target_host,
-                             Path(tempfile.mkdtemp()))
+    settings = isolated_settings(new_run_id(), temporal_address=env.client.service_client.config.target_host,
+                                 var_dir=Path(tempfile.mkdtemp()), database_url=DATABASE_URL, amqp_url=AMQP_URL)
     try:
         bare = await bare_run(env.client, args.n, args.concurrency)
         platform = running_platform if args.in_process else platform_processes

@@ -136,6 +136,9 @@ class Platform:
             )
         return int(total or 0), int(total or 0) - int(distinct or 0)
 
+    def consumer_names(self) -> list[str]:
+        return [c.name for service in SERVICES for c in self.runtime(service).consumers]
+
     async def dead_letter_count(self) -> int:
         """Messages parked in the consumers' dead-letter queues."""
         topology = Topology(self.settings.amqp_prefix)
@@ -144,7 +147,7 @@ class Platform:
         try:
             channel = await connection.channel()
             total = 0
-            for name in consumer_names():
+            for name in self.consumer_names():
                 queue = await channel.declare_queue(topology.dead_letter_queue(name), passive=True)
                 total += queue.declaration_result.message_count or 0
             return total
@@ -178,17 +181,7 @@ async def running_platform(settings: Settings, temporal: Client) -> AsyncIterato
         )
 
 
-def consumer_names() -> list[str]:
-    from importlib import import_module
-
-    return [
-        c.name
-        for service in SERVICES
-        for c in import_module(f"services.{service}.app").PARTS.consumers
-    ]
-
-
-async def remove_run(settings: Settings, consumers: Sequence[str] | None = None) -> None:
+async def remove_run(settings: Settings, consumers: Sequence[str]) -> None:
     """Remove what an isolated run created: its PostgreSQL schemas, its queues and exchanges."""
     if settings.database_url and settings.database_url.startswith("postgresql"):
         import asyncpg
@@ -207,7 +200,7 @@ async def remove_run(settings: Settings, consumers: Sequence[str] | None = None)
     try:
         channel = await connection.channel()
         topology = Topology(settings.amqp_prefix)
-        for name in consumer_names() if consumers is None else consumers:
+        for name in consumers:
             await channel.queue_delete(topology.queue(name))
             await channel.queue_delete(topology.dead_letter_queue(name))
         await channel.exchange_delete(topology.exchange)

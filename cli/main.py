@@ -20,6 +20,20 @@ app = typer.Typer(
 )
 
 
+def _settings() -> Settings:
+    """The environment's settings, or a clear line and exit code 2 (not a traceback)."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ValidationError as err:
+        for error in err.errors():
+            where = ".".join(str(p) for p in error["loc"]).upper()
+            typer.echo(f"greenlist: {where + ': ' if where else ''}"
+                       f"{error['msg'].removeprefix('Value error, ')}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _reachable_or_exit(settings: Settings, *, broker: bool = True) -> None:
     """Say in one line which dependency is not reachable (and how to start it), then exit."""
     from cli.supervisor import preflight
@@ -57,7 +71,7 @@ def up(
     worker and the intake, agency, review and notify services. Ctrl-C stops every process."""
     from cli.supervisor import run_platform
 
-    raise typer.Exit(run_platform(Settings(), embed_temporal=not no_temporal))
+    raise typer.Exit(run_platform(_settings(), embed_temporal=not no_temporal))
 
 
 @app.command()
@@ -78,7 +92,7 @@ def token(
         principal = Principal(role=Role(role), scope=scope, name=name)
     except ValueError as err:
         raise typer.BadParameter(f"unknown role {role!r}") from err
-    typer.echo(mint(principal, Settings().token_secret, timedelta(days=days)))
+    typer.echo(mint(principal, _settings().token_secret, timedelta(days=days)))
 
 
 @app.command()
@@ -90,7 +104,7 @@ def migrate(
     """Apply the database migrations of each service (SQLite under var/ or DATABASE_URL)."""
     from shared.db import migrate as run
 
-    settings = Settings()
+    settings = _settings()
     _reachable_or_exit(settings, broker=False)
     for given in service or list(SERVICES):
         name = _service_name(given)
@@ -109,7 +123,7 @@ def make_migration(
     from shared.db import alembic_config
     from shared.db import migrate as run
 
-    settings = Settings()
+    settings = _settings()
     name = _service_name(service)
     asyncio.run(run(settings, name, _metadata(name)))
     cfg = alembic_config(settings, name, _metadata(name))
@@ -130,7 +144,7 @@ def simulate(
     folder), and print a summary. Nothing of a running platform is touched."""
     from cli.simulate import simulate as run
 
-    settings = Settings()
+    settings = _settings()
     _reachable_or_exit(settings)
     summary = asyncio.run(run(settings, scale=scale, seed=seed))
     for line in summary.lines():
@@ -162,7 +176,7 @@ def _call_intake(method: str, path: str, *, token: bool, json: object = None) ->
     from shared.auth import mint
     from shared.contracts.auth import Principal, Role
 
-    settings = Settings()
+    settings = _settings()
     url = settings.service_url("intake")
     headers = {}
     if token:

@@ -531,11 +531,13 @@ async def simulation_platform(base: Settings, env: WorkflowEnvironment) -> Async
             "smtp_port": 9,  # nowhere: the simulation counts in-app notifications, it mails nobody
         }
     )
+    consumers: list[str] = []
     try:
         async with running_platform(settings, env.client) as platform:
+            consumers.extend(platform.consumer_names())
             yield platform
     finally:
-        await remove_run(settings)
+        await remove_run(settings, consumers)
 
 
 async def simulate(

@@ -7,9 +7,9 @@ passes the parts it needs down; nothing below the composition root reads the env
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ServiceName = Literal["intake", "agency", "review", "notify"]
@@ -45,7 +45,12 @@ class Settings(BaseSettings):
     task_queue_prefix: str = Field(
         default="", description="prefix of every Temporal task queue (tests isolate runs)"
     )
-    token_secret: str = DEV_SECRET
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses the development token secret (so do DATABASE_URL "
+        "and TEMPORAL_ADDRESS, which only a real deployment sets)",
+    )
+    token_secret: str = Field(default=DEV_SECRET, min_length=1)
     token_ttl_hours: int = 24 * 30
     host: str = "127.0.0.1"
     intake_port: int = 8001
@@ -88,6 +93,29 @@ class Settings(BaseSettings):
         if value.startswith("sqlite:///"):
             value = "sqlite+aiosqlite:///" + value.removeprefix("sqlite:///")
         return value
+
+    @property
+    def production(self) -> bool:
+        """Configured for real use: by the switch, or by a database or cluster of its own."""
+        return (self.environment == "production" or self.database_url is not None
+                or self.temporal_address is not None)
+
+    @model_validator(mode="after")
+    def _enforce_non_default_secret(self) -> Self:
+        # Everyone can read the development secret in this repository, and with it mint a
+        # ministry token: it must never sign tokens of a platform that holds real cases.
+        if self.production and self.token_secret == DEV_SECRET:
+            reasons = [name for name, on in (
+                ("ENVIRONMENT=production", self.environment == "production"),
+                ("DATABASE_URL is set", self.database_url is not None),
+                ("TEMPORAL_ADDRESS is set", self.temporal_address is not None),
+            ) if on]
+            raise ValueError(
+                f"TOKEN_SECRET is the development secret, but the platform is configured for "
+                f"production ({', '.join(reasons)}): set TOKEN_SECRET to a long random value, "
+                "e.g. the output of `python -c 'import secrets; print(secrets.token_urlsafe(32))'`"
+            )
+        return self
 
     @property
     def effective_temporal_address(self) -> str:

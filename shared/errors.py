@@ -103,3 +103,26 @@ def refusal(code: ErrorCode, message: str, message_zh: str, *, field: str | None
     )
 
 
+
+
+class Refused(Exception):
+    """A refusal found below the edge (a repository, a rule check), before it is known whether
+    an HTTP route or an activity asked: a route turns it into `ApiError(**refused.fields())`,
+    an activity into `refusal(...)` (`shared.activities` does that for every activity)."""
+
+    def __init__(self, code: ErrorCode, message: str, message_zh: str, *,
+                 field: str | None = None, **details: Any) -> None:
+        super().__init__(message)
+        self.code = ErrorCode(code)
+        self.message = message
+        self.message_zh = message_zh
+        self.field = field
+        self.details = details
+
+    def fields(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "message_zh": self.message_zh,
+                "field": self.field, **self.details}
+
+    def as_application_error(self) -> ApplicationError:
+        return refusal(self.code, self.message, self.message_zh, field=self.field,
+                       **self.details)

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 import aio_pika
 from aio_pika.abc import AbstractExchange, AbstractRobustChannel, AbstractRobustConnection
 from fastapi import FastAPI
+from jinja2 import Environment
 from sqlalchemy import MetaData, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from temporalio.client import Client
@@ -25,6 +26,7 @@ from shared.messaging.outbox import OutboxRelay
 from shared.messaging.tables import MessagingBase
 from shared.messaging.topology import Topology
 from shared.rules.book import RuleBook
+from shared.templates import build_environment
 from shared.temporal import TaskQueues, connect
 
 log = logging.getLogger(__name__)
@@ -52,17 +54,25 @@ def _no_loops(_: ServiceRuntime) -> Sequence[BackgroundLoop]:
     return ()
 
 
+def _no_consumers(_: ServiceRuntime) -> Sequence[Consumer]:
+    return ()
+
+
 @dataclass
 class ServiceParts:
     """What a service contributes to its process; built by the service's `app.py`.
 
-    A service without activities runs no Temporal worker (it still has a client)."""
+    A service without activities runs no Temporal worker (it still has a client). Everything
+    that needs the process (activities, consumers, loops, the templates) is built from the
+    runtime in the lifespan, never at import.
+    """
 
     name: ServiceName
     metadata: MetaData
     activities: Callable[[ServiceRuntime], Sequence[Callable[..., Any]]] = _no_activities
-    consumers: Sequence[Consumer] = ()
+    consumers: Callable[[ServiceRuntime], Sequence[Consumer]] = _no_consumers
     background: Callable[[ServiceRuntime], Sequence[BackgroundLoop]] = _no_loops
+    templates: str | None = None  # the package whose `templates/` the service renders
 
 
 @dataclass
@@ -79,6 +89,8 @@ class ServiceRuntime:
     exchange: AbstractExchange
     relay: OutboxRelay
     rules: RuleBook
+    templates: Environment | None = None
+    consumers: list[Consumer] = field(default_factory=list)
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     runners: list[ConsumerRunner] = field(default_factory=list)
     worker: Worker | None = None
@@ -173,6 +185,7 @@ async def service_runtime(
         exchange=exchange,
         relay=relay,
         rules=rules or RuleBook(settings.rule_set_dirs),
+        templates=build_environment(parts.templates) if parts.templates else None,
     )
     try:
         if settings.outbox_relay_enabled:
@@ -180,7 +193,8 @@ async def service_runtime(
         runtime.loops.extend(parts.background(runtime))
         for i, loop in enumerate(runtime.loops):
             runtime.tasks.append(asyncio.create_task(loop.run(), name=f"{parts.name}-loop-{i}"))
-        for consumer in parts.consumers:
+        runtime.consumers.extend(parts.consumers(runtime))
+        for consumer in runtime.consumers:
             consumer_channel = await connection.channel()
             runner = ConsumerRunner(
                 consumer, sessions, topology, on_committed=runtime.events_committed
@@ -220,6 +234,7 @@ def lifespan_for(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with service_runtime(app.state.settings, parts, rules=app.state.rule_book) as runtime:
             app.state.runtime = runtime
+            app.state.templates = runtime.templates
             yield
 
     return lifespan

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from fastapi import FastAPI
 
 from services.agency.activities import AgencyActivities
@@ -13,18 +10,10 @@ from services.agency.models import Base
 from services.agency.routes import router
 from shared.config import Settings
 from shared.http import create_service_app
-from shared.runtime import ServiceParts, ServiceRuntime
+from shared.runtime import ServiceParts
 from shared.storage import LocalStorage
 
-
-def _activities(runtime: ServiceRuntime) -> list[Callable[..., Any]]:
-    acts = AgencyActivities(
-        runtime.sessions, runtime.events_committed, runtime.rules
-    )
-    return [acts.record_acceptance, acts.record_report, acts.record_ban, acts.lift_ban]
-
-
-PARTS = ServiceParts(name="agency", metadata=Base.metadata, activities=_activities)
+PARTS = ServiceParts(name="agency", metadata=Base.metadata, activities=AgencyActivities.register)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

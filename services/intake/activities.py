@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from services.intake import repository
+from shared.activities import ServiceActivities
 from shared.contracts.application import SubmissionRecord, TransitionRecord
 from shared.contracts.batch import (
     DeadlineReport,
@@ -20,66 +16,44 @@ from shared.contracts.batch import (
     ReminderPlanRequest,
     ReminderRequest,
 )
-from shared.rules.book import RuleBook
+from shared.errors import ErrorCode, Refused
 from shared.temporal import Activities
 from shared.workdays import reminder_instant
 
 
-class IntakeActivities:
-    def __init__(
-        self,
-        sessions: async_sessionmaker[AsyncSession],
-        events_committed: Callable[[], None],
-        rules: RuleBook,
-    ) -> None:
-        self._sessions = sessions
-        self._events_committed = events_committed
-        self._rules = rules
-
-    def methods(self) -> list[Callable[..., Any]]:
-        """Every activity of the intake service, bound to these dependencies."""
-        return [
-            self.record_submission, self.record_recommendation, self.record_package,
-            self.record_transition, self.plan_reminders, self.send_reminders,
-            self.report_missing_packages,
-        ]
+class IntakeActivities(ServiceActivities):
+    """Submission, recommendation (quota and eligibility under the lock), packages, reminders."""
 
     @activity.defn(name=Activities.INTAKE_RECORD_SUBMISSION)
     async def record_submission(self, record: SubmissionRecord) -> None:
         """Record the submission, the declarations and the eligibility check (idempotent)."""
-        async with self._sessions() as session, session.begin():
+        async with self.transaction() as session:
             await repository.record_submission(session, record=record, rules=self._rules)
-        self._events_committed()
 
     @activity.defn(name=Activities.INTAKE_RECORD_RECOMMENDATION)
     async def record_recommendation(self, record: TransitionRecord) -> None:
         """Record the authority's decision. A recommendation of an ineligible application
         fails with `Ineligible` (every reason in the details), one beyond the authority's
         quota with `QuotaExceeded`; both are final."""
-        try:
-            async with self._sessions() as session, session.begin():
+        async with self.transaction() as session:
+            try:
                 await repository.record_recommendation(session, record=record, rules=self._rules)
-        except repository.Refusal as refusal:
-            raise ApplicationError(
-                refusal.message, refusal.details, type=refusal.type, non_retryable=True
-            ) from None
-        self._events_committed()
+            except repository.Refusal as refusal:
+                raise Refused(ErrorCode(refusal.type), refusal.message, **refusal.details) from None
 
     @activity.defn(name=Activities.INTAKE_RECORD_PACKAGE)
     async def record_package(self, record: PackageRecord) -> PackageSubmitted:
         """Record an authority's package and announce `intake.package.submitted` (once)."""
-        async with self._sessions() as session, session.begin():
+        async with self.transaction() as session:
             package = await repository.record_package(session, record=record)
-        self._events_committed()
         return package
 
     @activity.defn(name=Activities.INTAKE_RECORD_TRANSITION)
     async def record_transition(self, record: TransitionRecord) -> None:
         """A case fact intake owns with nothing more to keep (an authority's answer to the
         ministry): follow the stage and announce it."""
-        async with self._sessions() as session, session.begin():
+        async with self.transaction() as session:
             await repository.record_transition(session, record=record)
-        self._events_committed()
 
     @activity.defn(name=Activities.INTAKE_PLAN_REMINDERS)
     async def plan_reminders(self, request: ReminderPlanRequest) -> ReminderPlan:
@@ -95,14 +69,12 @@ class IntakeActivities:
     @activity.defn(name=Activities.INTAKE_SEND_REMINDERS)
     async def send_reminders(self, request: ReminderRequest) -> list[str]:
         """Announce `batch.reminder.due` to every authority without a package; return them."""
-        async with self._sessions() as session, session.begin():
+        async with self.transaction() as session:
             regions = repository.remind_authorities(session, request=request)
-        self._events_committed()
         return regions
 
     @activity.defn(name=Activities.INTAKE_REPORT_MISSING_PACKAGES)
     async def report_missing_packages(self, report: DeadlineReport) -> None:
         """Tell the ministry which authorities submitted nothing by the deadline."""
-        async with self._sessions() as session, session.begin():
+        async with self.transaction() as session:
             repository.report_missing_packages(session, report=report)
-        self._events_committed()

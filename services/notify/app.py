@@ -1,4 +1,5 @@
-"""Composition root of the notify process: one Jinja2 environment, the consumer, the sender."""
+"""Composition root of the notify process: the consumer (rendering with the service's Jinja2
+environment, built in the lifespan), the sender."""
 
 from __future__ import annotations
 
@@ -9,15 +10,18 @@ from fastapi import FastAPI
 
 from services.notify.consumers import build_consumer
 from services.notify.mailer import EmailSender, Mailer, SmtpMailer
-from services.notify.messages import Renderer, build_environment
+from services.notify.messages import Renderer
 from services.notify.models import Base
 from services.notify.routes import router
 from shared.config import Settings
 from shared.http import create_service_app
+from shared.messaging.consumer import Consumer
 from shared.runtime import BackgroundLoop, ServiceParts, ServiceRuntime
 
-ENVIRONMENT = build_environment()
-RENDERER = Renderer(ENVIRONMENT)
+
+def _consumers(runtime: ServiceRuntime) -> Sequence[Consumer]:
+    assert runtime.templates is not None  # PARTS.templates names the package
+    return [build_consumer(Renderer(runtime.templates))]
 
 
 def _sender(mailer: Mailer | None) -> Callable[[ServiceRuntime], Sequence[BackgroundLoop]]:
@@ -36,8 +40,9 @@ def _sender(mailer: Mailer | None) -> Callable[[ServiceRuntime], Sequence[Backgr
 PARTS = ServiceParts(
     name="notify",
     metadata=Base.metadata,
-    consumers=[build_consumer(RENDERER)],
+    consumers=_consumers,
     background=_sender(None),
+    templates="services.notify",
 )
 
 

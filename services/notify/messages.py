@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from pydantic import BaseModel, ConfigDict
 
 from shared.contracts.application import ApplicationStageChanged
@@ -25,7 +25,7 @@ from shared.contracts.listing import (
     YearlyReportDue,
 )
 from shared.contracts.notices import BatchReminderDue
-from shared.labels import DEFAULT_LANGUAGE, LANGUAGES, install_label_filters
+from shared.labels import DEFAULT_LANGUAGE, LANGUAGES
 
 
 class EngagementNotice(BaseModel):
@@ -119,28 +119,6 @@ def recipients(route: Route, payload: BaseModel) -> list[Principal]:
 # ----------------------------------------------------------------------------- rendering
 
 
-def build_environment() -> Environment:
-    """The service's one Jinja2 environment.
-
-    Templates are plain-text email bodies (`*.txt`): autoescape is off for them, because
-    HTML-escaping a text/plain body would show `&amp;` to a reader of "A&B 有限公司"; any
-    `.html`/`.xml` template added later is escaped (select_autoescape). StrictUndefined makes
-    a misspelt variable fail the consumer (and the template tests) instead of sending a
-    message with a hole in it.
-    """
-    env = Environment(
-        loader=PackageLoader("services.notify", "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html", "htm", "xml"), default=False,
-                                     default_for_string=False),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-    )
-    install_label_filters(env)
-    return env
-
-
 @dataclass(frozen=True)
 class Rendered:
     subject: str
@@ -148,7 +126,12 @@ class Rendered:
 
 
 class Renderer:
-    """Renders `{template}.{language}.txt`: the first line is the subject, the rest the body."""
+    """Renders `{template}.{language}.txt`: the first line is the subject, the rest the body.
+
+    The environment is the service's one (`shared.templates.build_environment`): `.txt` email
+    bodies are not autoescaped, because HTML-escaping a text/plain body would show `&amp;` to
+    a reader of "A&B 有限公司"; StrictUndefined makes a misspelt variable fail the consumer
+    (and the template tests) instead of sending a message with a hole in it."""
 
     def __init__(self, env: Environment) -> None:
         self._env = env

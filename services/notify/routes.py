@@ -21,7 +21,7 @@ async def my_contact(principal: PrincipalDep, session: SessionDep) -> ContactOut
     """Where the caller's messages are emailed, and in which language."""
     contact = await repository.get_contact(session, _mailbox(principal))
     if contact is None:
-        raise not_found("contact")
+        raise not_found("contact", "联系方式")
     return ContactOut.model_validate(contact, from_attributes=True)
 
 
@@ -43,7 +43,7 @@ async def contact_of(role: Role, scope: str, _: StaffDep, session: SessionDep) -
     """Any principal's contact (ministry, ops)."""
     contact = await repository.get_contact(session, Principal(role=role, scope=scope))
     if contact is None:
-        raise not_found("contact")
+        raise not_found(f"contact of {role.value} {scope}", f"{scope}的联系方式")
     return ContactOut.model_validate(contact, from_attributes=True)
 
 
@@ -85,7 +85,7 @@ async def mark_read(
             session, principal=_mailbox(principal), notification=notification_id
         )
         if row is None:
-            raise not_found(f"notification {notification_id}")
+            raise not_found(f"notification {notification_id}", f"通知{notification_id}")
         if row.read_at is None:
             row.read_at = utcnow()
     return NotificationOut.model_validate(row, from_attributes=True)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Self, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
 
 from services.review import repository
+from shared.activities import ServiceActivities
 from shared.contracts.application import ListingRecord, Stage, TransitionRecord
 from shared.contracts.batch import (
     PublicationPlan,
@@ -28,13 +29,14 @@ from shared.contracts.listing import (
     YearlyReportDue,
 )
 from shared.rules.book import RuleBook
+from shared.runtime import ServiceRuntime
 from shared.temporal import Activities, TaskQueues
 from workflows.rereview.schedule import ensure_rereview_schedule, start_listings
 
 T = TypeVar("T")
 
 
-class ReviewActivities:
+class ReviewActivities(ServiceActivities):
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -43,26 +45,18 @@ class ReviewActivities:
         queues: TaskQueues,
         rules: RuleBook,
     ) -> None:
-        self._sessions = sessions
-        self._events_committed = events_committed
+        super().__init__(sessions, events_committed, rules)
         self._temporal = temporal
         self._queues = queues
-        self._rules = rules
 
-    def methods(self) -> list[Callable[..., Any]]:
-        """Every activity of the review service, bound to these dependencies."""
-        return [
-            self.record_decision, self.prepare_publication, self.record_listing,
-            self.record_removal, self.remind_yearly_report, self.open_rereview,
-            self.remind_rereview, self.record_rereview_report, self.complete_rereview,
-            self.ensure_rereview_schedule, self.record_transition, self.open_publicity,
-        ]
+    @classmethod
+    def from_runtime(cls, runtime: ServiceRuntime) -> Self:
+        return cls(runtime.sessions, runtime.events_committed, runtime.temporal, runtime.queues,
+                   runtime.rules)
 
     async def _in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        async with self._sessions() as session, session.begin():
-            result = await work(session)
-        self._events_committed()
-        return result
+        async with self.transaction() as session:
+            return await work(session)
 
     @activity.defn(name=Activities.REVIEW_RECORD_DECISION)
     async def record_decision(self, record: TransitionRecord) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cli.simulate import simulate
-from tests.conftest import make_settings, new_run_id
+from tests.helpers.run import make_settings, new_run_id
 
 
 async def test_fifth_batch_through_two_reviews(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from shared.contracts.events import Facts
 from shared.db import create_engine, migrate, session_factory
 from shared.messaging.tables import MessagingBase
 from shared.rules.model import Category
-from tests.conftest import TEST_DATABASE_URL, make_settings, new_run_id
+from tests.helpers.run import TEST_DATABASE_URL, make_settings, new_run_id
 
 
 @contextlib.asynccontextmanager

@@ -22,7 +22,7 @@ from shared.db import create_engine, migrate, session_factory
 from shared.messaging.tables import MessagingBase, OutboxMessage
 from shared.rules.book import RuleBook
 from shared.temporal import TaskQueues
-from tests.conftest import drop_run, make_settings, new_run_id
+from tests.helpers.run import drop_run, make_settings, new_run_id
 from workflows.worker import build_worker
 
 

@@ -24,7 +24,7 @@ from shared.config import Settings
 from shared.contracts.auth import Principal, Role
 from shared.identifiers import make_credit_code
 from shared.temporal import TaskQueues
-from tests.conftest import TEST_DATABASE_URL, drop_run, make_settings, new_run_id
+from tests.helpers.run import TEST_DATABASE_URL, drop_run, make_settings, new_run_id
 from workflows.worker import build_worker
 
 

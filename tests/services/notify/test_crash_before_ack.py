@@ -30,7 +30,7 @@ from shared.config import Settings
 from shared.contracts.auth import Principal, Role
 from shared.contracts.events import Facts
 from shared.messaging.topology import Topology
-from tests.conftest import TEST_AMQP_URL, TEST_DATABASE_URL, drop_run, make_settings, new_run_id
+from tests.helpers.run import TEST_AMQP_URL, TEST_DATABASE_URL, drop_run, make_settings, new_run_id
 from tests.helpers.smtp import SmtpSink, free_port, smtp_server
 from tests.services.intake.test_crash_recovery import wait_ready
 from tests.services.notify.samples import REGION, envelope

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from services.notify.messages import ROUTES, Renderer, build_environment, recipients
+from services.notify.messages import ROUTES, Renderer, recipients
 from shared.contracts.auth import Principal, Role
 from shared.contracts.events import Facts
 from shared.labels import china_time
+from shared.templates import build_environment
 from tests.services.notify.samples import AGENCY, CREDIT, DEADLINE, REGION, envelope
 
-RENDERER = Renderer(build_environment())
+RENDERER = Renderer(build_environment("services.notify"))
 
 EXPECTED = {
     Facts.APPLICATION_SUBMITTED: [("applicant", CREDIT)],
@@ -88,7 +89,7 @@ def test_plain_text_is_not_html_escaped() -> None:
 
 
 def test_html_templates_would_be_escaped_and_undefined_fails() -> None:
-    env = build_environment()
+    env = build_environment("services.notify")
     assert env.autoescape("x.html") is True and env.autoescape("x.txt") is False  # type: ignore[operator]
     from jinja2 import UndefinedError
     with pytest.raises(UndefinedError):

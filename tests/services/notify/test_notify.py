@@ -27,7 +27,7 @@ from shared.db import create_engine, migrate, session_factory, utcnow
 from shared.messaging.consumer import ConsumerRunner
 from shared.messaging.tables import MessagingBase
 from shared.messaging.topology import Topology
-from tests.conftest import TEST_DATABASE_URL, make_settings, new_run_id
+from tests.helpers.run import TEST_DATABASE_URL, make_settings, new_run_id
 from tests.helpers.smtp import SmtpSink
 from tests.services.notify.samples import CREDIT, REGION, envelope
 
@@ -113,7 +113,7 @@ async def test_handler_run_twice_for_one_envelope_acts_once(platform: Platform, 
     p = platform
     await province_contact(p, "zh")
     runtime = p.runtime("notify")
-    consumer = PARTS.consumers[0]
+    consumer = runtime.consumers[0]
     runner = ConsumerRunner(consumer, runtime.sessions, runtime.topology,
                             on_committed=runtime.events_committed)
     env = envelope(Facts.UNIT_REMOVED)
@@ -136,7 +136,7 @@ async def test_handler_run_twice_for_one_envelope_acts_once(platform: Platform, 
 async def test_inbox_is_private_newest_first_and_can_be_marked_read(platform: Platform) -> None:
     p = platform
     runtime = p.runtime("notify")
-    consumer = PARTS.consumers[0]
+    consumer = runtime.consumers[0]
     runner = ConsumerRunner(consumer, runtime.sessions, runtime.topology)
     credit = p.credit_code("110000")
     from tests.services.notify.samples import payload_for

@@ -20,7 +20,7 @@ from shared.messaging.consumer import Consumer, ConsumerRunner, routing_key_matc
 from shared.messaging.outbox import OutboxRelay, add_event
 from shared.messaging.tables import MessagingBase, OutboxMessage
 from shared.messaging.topology import Topology
-from tests.conftest import drop_run, make_settings, new_run_id
+from tests.helpers.run import drop_run, make_settings, new_run_id
 
 
 class Base(DeclarativeBase):
