@@ -7,9 +7,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
-from services.intake import repository
+from services.intake import recording
 from shared.contracts.application import SubmissionRecord, TransitionRecord
 from shared.contracts.batch import (
     DeadlineReport,
@@ -48,7 +47,7 @@ class IntakeActivities:
     async def record_submission(self, record: SubmissionRecord) -> None:
         """Record the submission, the declarations and the eligibility check (idempotent)."""
         async with self._sessions() as session, session.begin():
-            await repository.record_submission(session, record=record, rules=self._rules)
+            await recording.record_submission(session, record=record, rules=self._rules)
         self._events_committed()
 
     @activity.defn(name=Activities.INTAKE_RECORD_RECOMMENDATION)
@@ -56,20 +55,15 @@ class IntakeActivities:
         """Record the authority's decision. A recommendation of an ineligible application
         fails with `Ineligible` (every reason in the details), one beyond the authority's
         quota with `QuotaExceeded`; both are final."""
-        try:
-            async with self._sessions() as session, session.begin():
-                await repository.record_recommendation(session, record=record, rules=self._rules)
-        except repository.Refusal as refusal:
-            raise ApplicationError(
-                refusal.message, refusal.details, type=refusal.type, non_retryable=True
-            ) from None
+        async with self._sessions() as session, session.begin():
+            await recording.record_recommendation(session, record=record, rules=self._rules)
         self._events_committed()
 
     @activity.defn(name=Activities.INTAKE_RECORD_PACKAGE)
     async def record_package(self, record: PackageRecord) -> PackageSubmitted:
         """Record an authority's package and announce `intake.package.submitted` (once)."""
         async with self._sessions() as session, session.begin():
-            package = await repository.record_package(session, record=record)
+            package = await recording.record_package(session, record=record)
         self._events_committed()
         return package
 
@@ -78,7 +72,7 @@ class IntakeActivities:
         """A case fact intake owns with nothing more to keep (an authority's answer to the
         ministry): follow the stage and announce it."""
         async with self._sessions() as session, session.begin():
-            await repository.record_transition(session, record=record)
+            await recording.record_transition(session, record=record)
         self._events_committed()
 
     @activity.defn(name=Activities.INTAKE_PLAN_REMINDERS)
@@ -96,7 +90,7 @@ class IntakeActivities:
     async def send_reminders(self, request: ReminderRequest) -> list[str]:
         """Announce `batch.reminder.due` to every authority without a package; return them."""
         async with self._sessions() as session, session.begin():
-            regions = repository.remind_authorities(session, request=request)
+            regions = recording.remind_authorities(session, request=request)
         self._events_committed()
         return regions
 
@@ -104,5 +98,5 @@ class IntakeActivities:
     async def report_missing_packages(self, report: DeadlineReport) -> None:
         """Tell the ministry which authorities submitted nothing by the deadline."""
         async with self._sessions() as session, session.begin():
-            repository.report_missing_packages(session, report=report)
+            recording.report_missing_packages(session, report=report)
         self._events_committed()
