@@ -81,7 +81,7 @@ async def list_applications(
     batch: str | None = None,
     region: str | None = None,
     credit_code: str | None = None,
-    stage: str | None = None,
+    stage: Stage | None = None,
 ) -> Sequence[Application]:
     query = select(Application).order_by(Application.created_at, Application.id)
     if batch:
@@ -91,7 +91,7 @@ async def list_applications(
     if credit_code:
         query = query.where(Application.credit_code == credit_code)
     if stage:
-        query = query.where(Application.stage == stage)
+        query = query.where(Application.stage == stage.value)
     return (await session.scalars(query)).all()
 
 

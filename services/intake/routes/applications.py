@@ -170,7 +170,7 @@ async def list_applications(
         session, batch=batch,
         region=principal.scope if principal.role == Role.PROVINCE else None,
         credit_code=principal.scope if principal.role == Role.APPLICANT else None,
-        stage=stage.value if stage else None,
+        stage=stage,
     )
     return [application_out(a) for a in apps]
 
