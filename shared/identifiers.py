@@ -1,4 +1,5 @@
-"""Unified social credit code (统一社会信用代码, GB 32100-2015): check, validate, generate.
+"""The platform's identifiers: the unified social credit code (统一社会信用代码, GB 32100-2015:
+check, validate, generate) and the application ids intake issues.
 
 Layout of the 18 characters (1-based positions):
 
@@ -17,17 +18,22 @@ reliably satisfy GB 11714, so enforcing it would reject genuine enterprises.
 from __future__ import annotations
 
 import random
+import secrets
 from typing import Annotated, Final
 
 from pydantic import AfterValidator, BeforeValidator
 
+from shared.rules.model import Category
+
 __all__ = [
     "ALPHABET",
+    "CATEGORY_LETTER",
     "CREDIT_CODE_LENGTH",
     "CreditCode",
     "credit_code_check_char",
     "credit_code_problem",
     "make_credit_code",
+    "new_application_id",
     "validate_credit_code",
 ]
 
@@ -123,3 +129,21 @@ def make_credit_code(rng: random.Random, region_code: str, entity_type: str = "9
     org = "".join(rng.choice(ALPHABET) for _ in range(9))
     first17 = entity_type + region_code + org
     return first17 + credit_code_check_char(first17)
+
+
+# ----------------------------------------------------------------------------- application ids
+
+CATEGORY_LETTER: Final = {
+    Category.GREEN_FACTORY: "F",
+    Category.GREEN_DESIGN_PRODUCT: "D",
+    Category.GREEN_PARK: "P",
+    Category.GREEN_SUPPLY_CHAIN: "S",
+}
+# Crockford-style alphabet: no I, L, O, U, so a number read over the phone is unambiguous.
+_APPLICATION_ALPHABET: Final = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_application_id(batch: str, region: str, category: Category) -> str:
+    """`{batch}-{region}-{F|D|P|S}{6 chars}`, e.g. `2020-5-110000-F7K3QX9`."""
+    suffix = "".join(secrets.choice(_APPLICATION_ALPHABET) for _ in range(6))
+    return f"{batch}-{region}-{CATEGORY_LETTER[category]}{suffix}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from services.intake import repository
+from services.intake import recording
 from shared.activities import ServiceActivities
 from shared.contracts.application import SubmissionRecord, TransitionRecord
 from shared.contracts.batch import (
@@ -16,7 +16,6 @@ from shared.contracts.batch import (
     ReminderPlanRequest,
     ReminderRequest,
 )
-from shared.errors import ErrorCode, Refused
 from shared.temporal import Activities
 from shared.workdays import reminder_instant
 
@@ -28,7 +27,7 @@ class IntakeActivities(ServiceActivities):
     async def record_submission(self, record: SubmissionRecord) -> None:
         """Record the submission, the declarations and the eligibility check (idempotent)."""
         async with self.transaction() as session:
-            await repository.record_submission(session, record=record, rules=self._rules)
+            await recording.record_submission(session, record=record, rules=self._rules)
 
     @activity.defn(name=Activities.INTAKE_RECORD_RECOMMENDATION)
     async def record_recommendation(self, record: TransitionRecord) -> None:
@@ -36,16 +35,13 @@ class IntakeActivities(ServiceActivities):
         fails with `Ineligible` (every reason in the details), one beyond the authority's
         quota with `QuotaExceeded`; both are final."""
         async with self.transaction() as session:
-            try:
-                await repository.record_recommendation(session, record=record, rules=self._rules)
-            except repository.Refusal as refusal:
-                raise Refused(ErrorCode(refusal.type), refusal.message, **refusal.details) from None
+            await recording.record_recommendation(session, record=record, rules=self._rules)
 
     @activity.defn(name=Activities.INTAKE_RECORD_PACKAGE)
     async def record_package(self, record: PackageRecord) -> PackageSubmitted:
         """Record an authority's package and announce `intake.package.submitted` (once)."""
         async with self.transaction() as session:
-            package = await repository.record_package(session, record=record)
+            package = await recording.record_package(session, record=record)
         return package
 
     @activity.defn(name=Activities.INTAKE_RECORD_TRANSITION)
@@ -53,7 +49,7 @@ class IntakeActivities(ServiceActivities):
         """A case fact intake owns with nothing more to keep (an authority's answer to the
         ministry): follow the stage and announce it."""
         async with self.transaction() as session:
-            await repository.record_transition(session, record=record)
+            await recording.record_transition(session, record=record)
 
     @activity.defn(name=Activities.INTAKE_PLAN_REMINDERS)
     async def plan_reminders(self, request: ReminderPlanRequest) -> ReminderPlan:
@@ -70,11 +66,11 @@ class IntakeActivities(ServiceActivities):
     async def send_reminders(self, request: ReminderRequest) -> list[str]:
         """Announce `batch.reminder.due` to every authority without a package; return them."""
         async with self.transaction() as session:
-            regions = repository.remind_authorities(session, request=request)
+            regions = recording.remind_authorities(session, request=request)
         return regions
 
     @activity.defn(name=Activities.INTAKE_REPORT_MISSING_PACKAGES)
     async def report_missing_packages(self, report: DeadlineReport) -> None:
         """Tell the ministry which authorities submitted nothing by the deadline."""
         async with self.transaction() as session:
-            repository.report_missing_packages(session, report=report)
+            recording.report_missing_packages(session, report=report)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.intake import repository
+from services.intake import recording
 from shared.contracts.application import ApplicationStageChanged
 from shared.contracts.events import CASE_FACTS, EventEnvelope
 from shared.messaging.consumer import Consumer
@@ -13,7 +13,7 @@ stages = Consumer(name="intake.stages")
 
 
 async def _follow_stage(session: AsyncSession, envelope: EventEnvelope) -> None:
-    await repository.project_stage(session, event=envelope.payload_as(ApplicationStageChanged))
+    await recording.project_stage(session, event=envelope.payload_as(ApplicationStageChanged))
 
 
 for _fact in CASE_FACTS:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, Final
 
 from sqlalchemy import (
     JSON,
@@ -18,7 +19,24 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.contracts.application import Stage
 from shared.db import UTCDateTime, new_metadata, utcnow
+
+NATIONAL: Final = "national"
+"""The scope of the ministry's exclusion lists; an authority's lists are scoped by its region."""
+
+
+class Decision(StrEnum):
+    """An authority's decision as `recommendations.decision` records it: the last word of its
+    fact (`intake.application.recommended` and so on)."""
+
+    RECOMMENDED = "recommended"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+
+    @classmethod
+    def of_fact(cls, fact: str) -> Decision:
+        return cls(fact.rsplit(".", 1)[-1])
 
 
 class Base(DeclarativeBase):
@@ -48,7 +66,7 @@ class Application(Base):
     declarations: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True, default=None)
     # A projection of the case's stage, kept by this service's activities and by the facts
     # other services announce; the workflow is the authority.
-    stage: Mapped[str] = mapped_column(String(32), default="draft")
+    stage: Mapped[str] = mapped_column(String(32), default=Stage.DRAFT.value)
     stage_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,91 +1,52 @@
-"""Intake's data access: keyword-only functions on an `AsyncSession`, no commits inside."""
+"""Intake's data access for its routes: reads, and the simple writes a route makes (a batch, a
+draft, an attachment, an exclusion list). What activities record is in `recording.py`.
+Keyword-only functions on an `AsyncSession`, no commits inside."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.intake.eligibility import ExclusionHit, assess
 from services.intake.exclusions import ParsedRow
 from services.intake.models import (
+    NATIONAL,
     Application,
     Attachment,
     Batch,
+    Decision,
     EligibilityCheck,
     ExclusionEntry,
     ExclusionUpload,
     Package,
-    QuotaCounter,
     Recommendation,
 )
 from shared.chinatime import china_date
 from shared.contracts.applicant import details_of
 from shared.contracts.application import (
     ApplicationCase,
-    ApplicationStageChanged,
     EligibilityReason,
     EligibilityResult,
     ExclusionDeclarations,
     ExclusionKind,
     Stage,
-    SubmissionRecord,
-    TransitionRecord,
 )
-from shared.contracts.batch import (
-    BatchStart,
-    DeadlineReport,
-    PackageRecord,
-    PackageSubmitted,
-    PackageUnit,
-    ReminderRequest,
-)
+from shared.contracts.batch import BatchStart, PackageUnit
 from shared.contracts.events import Facts
-from shared.contracts.notices import BatchReminderDue
-from shared.errors import ErrorCode
-from shared.messaging.outbox import add_case_event, add_event
-from shared.regions import AUTHORITIES
+from shared.identifiers import new_application_id
+from shared.messaging.outbox import add_event
 from shared.rules.book import RuleBook
 from shared.rules.model import Category
 
 # Stages in which an application is submitted but not yet decided by its authority: the ones
 # a changed exclusion list re-checks.
 PENDING_STAGES = (Stage.EVALUATION.value, Stage.RECOMMENDATION.value)
-RECOMMENDED = Facts.APPLICATION_RECOMMENDED.rsplit(".", 1)[-1]
-
-
-class Refusal(Exception):
-    """A business refusal found in the data; activities turn it into a non-retryable
-    ApplicationError of `type`, routes into an ApiError."""
-
-    def __init__(self, type_: str, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.type = type_
-        self.message = message
-        self.details = details
-
-CATEGORY_LETTER = {
-    Category.GREEN_FACTORY: "F",
-    Category.GREEN_DESIGN_PRODUCT: "D",
-    Category.GREEN_PARK: "P",
-    Category.GREEN_SUPPLY_CHAIN: "S",
-}
-# Crockford-style alphabet: no I, L, O, U, so a number read over the phone is unambiguous.
-_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-
-
-def new_application_id(batch: str, region: str, category: Category) -> str:
-    """`{batch}-{region}-{F|D|P|S}{6 chars}`, e.g. `2020-5-110000-F7K3QX9`."""
-    suffix = "".join(secrets.choice(_ALPHABET) for _ in range(6))
-    return f"{batch}-{region}-{CATEGORY_LETTER[category]}{suffix}"
 
 
 async def get_batch(session: AsyncSession, *, code: str) -> Batch | None:
@@ -120,7 +81,7 @@ async def list_applications(
     batch: str | None = None,
     region: str | None = None,
     credit_code: str | None = None,
-    stage: str | None = None,
+    stage: Stage | None = None,
 ) -> Sequence[Application]:
     query = select(Application).order_by(Application.created_at, Application.id)
     if batch:
@@ -130,7 +91,7 @@ async def list_applications(
     if credit_code:
         query = query.where(Application.credit_code == credit_code)
     if stage:
-        query = query.where(Application.stage == stage)
+        query = query.where(Application.stage == stage.value)
     return (await session.scalars(query)).all()
 
 
@@ -177,19 +138,6 @@ async def add_draft(
     return app
 
 
-async def apply_transition(session: AsyncSession, *, record: TransitionRecord) -> bool:
-    """Move the projection forward; False when this transition (or a later one) is in already."""
-    result = await session.execute(
-        update(Application)
-        .where(
-            Application.id == record.case.application_id,
-            Application.stage_seq < record.transition.seq,
-        )
-        .values(stage=record.transition.stage.value, stage_seq=record.transition.seq)
-    )
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
 async def correct_draft(session: AsyncSession, *, app: Application, draft: BaseModel) -> bool:
     """Replace a draft's data; False when the application is no longer a draft.
 
@@ -216,7 +164,7 @@ async def exclusion_hits(
         .where(
             ExclusionEntry.credit_code == credit_code,
             ExclusionUpload.superseded_at.is_(None),
-            ExclusionUpload.scope.in_((region, "national")),
+            ExclusionUpload.scope.in_((region, NATIONAL)),
         )
         .order_by(ExclusionUpload.uploaded_at, ExclusionEntry.line)
     )
@@ -287,167 +235,6 @@ async def latest_eligibility(
         .limit(1)
     )
     return None if check is None else _result(app, check)
-
-
-async def record_submission(
-    session: AsyncSession, *, record: SubmissionRecord, rules: RuleBook
-) -> None:
-    """Record a submission with its declarations and its eligibility check (idempotent)."""
-    if not await apply_transition(session, record=record):
-        return
-    app = await session.get(Application, record.case.application_id)
-    assert app is not None  # the workflow exists because the draft does
-    app.declarations = (
-        record.declarations.model_dump(mode="json") if record.declarations else None
-    )
-    await session.flush()
-    result = await check_eligibility(
-        session, app=app, rules=rules, trigger=f"submission:{record.transition.seq}",
-        at=record.transition.at,
-    )
-    add_case_event(
-        session, record.case, record.transition,
-        details={"eligibility": result.model_dump(mode="json")},
-    )
-
-
-async def _lock_quota(session: AsyncSession, *, batch: str, region: str, category: str) -> None:
-    """Hold the quota row of (batch, region, category) until the transaction ends.
-
-    Two recommendations of one authority are two workflows, so only the database can order
-    them: the second waits here until the first commits, then counts its row.
-    """
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    await session.execute(
-        insert(QuotaCounter)
-        .values(batch=batch, region=region, category=category, used=0)
-        .on_conflict_do_nothing()
-    )
-    # On SQLite the insert above already took the database's write lock, which serialises
-    # writers the same way; FOR UPDATE is ignored there.
-    await session.execute(
-        select(QuotaCounter)
-        .where(
-            QuotaCounter.batch == batch,
-            QuotaCounter.region == region,
-            QuotaCounter.category == category,
-        )
-        .with_for_update()
-    )
-
-
-async def recommended_count(
-    session: AsyncSession, *, batch: str, region: str, category: str
-) -> int:
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(Recommendation)
-            .where(
-                Recommendation.batch == batch,
-                Recommendation.region == region,
-                Recommendation.category == category,
-                Recommendation.decision == RECOMMENDED,
-            )
-        )
-        or 0
-    )
-
-
-async def _check_recommendable(
-    session: AsyncSession, *, record: TransitionRecord, rules: RuleBook
-) -> None:
-    case = record.case
-    app = await session.get(Application, case.application_id)
-    assert app is not None
-    eligibility = await latest_eligibility(session, app=app)
-    if eligibility is not None and not eligibility.eligible:
-        reasons = [r.model_dump(mode="json") for r in eligibility.reasons]
-        raise Refusal(
-            ErrorCode.INELIGIBLE,
-            "the application is not eligible and cannot be recommended: "
-            + "; ".join(r.message for r in eligibility.reasons),
-            message_zh="该申报不符合条件，不能推荐："
-            + "；".join(r.message_zh for r in eligibility.reasons),
-            reasons=reasons,
-        )
-    batch = await session.get(Batch, case.batch)
-    assert batch is not None
-    rule_set = rules.get(batch.rule_set)
-    # Every recommendation takes its category's row lock, quota or not, and a package takes
-    # all of its region's: a recommendation is either in the package or refused after it.
-    await _lock_quota(session, batch=case.batch, region=case.region, category=case.category.value)
-    package = await get_package(session, batch=case.batch, region=case.region)
-    if package is not None:
-        raise Refusal(
-            ErrorCode.WRONG_STAGE,
-            f"{case.region} has submitted its package for batch {case.batch} already; "
-            "no more recommendations can be added to it",
-            message_zh=f"{case.region}已报送批次{case.batch}的推荐汇总，不能再增加推荐",
-        )
-    limit = rule_set.quota(case.category, case.region)
-    if limit is None:
-        return
-    used = await recommended_count(
-        session, batch=case.batch, region=case.region, category=case.category.value
-    )
-    if used >= limit:
-        raise Refusal(
-            ErrorCode.QUOTA_EXCEEDED,
-            f"quota exceeded: {case.region} may recommend at most {limit} {case.category.value} "
-            f"in batch {case.batch} and has recommended {used}",
-            message_zh=f"超出推荐名额：{case.region}在批次{case.batch}中{case.category.value}"
-            f"最多推荐{limit}个，已推荐{used}个",
-            quota=case.category.value,
-            limit=limit,
-            used=used,
-        )
-    await session.execute(
-        update(QuotaCounter)
-        .where(
-            QuotaCounter.batch == case.batch,
-            QuotaCounter.region == case.region,
-            QuotaCounter.category == case.category.value,
-        )
-        .values(used=used + 1)
-    )
-
-
-async def record_recommendation(
-    session: AsyncSession, *, record: TransitionRecord, rules: RuleBook
-) -> None:
-    """Record an authority's decision; a recommendation is refused (`Refusal`) when the
-    application is ineligible or the authority's quota for its category is used up."""
-    app = await session.get(Application, record.case.application_id)
-    if app is None or app.stage_seq >= record.transition.seq:
-        return  # recorded already (a retry after commit)
-    decision = record.transition.fact.rsplit(".", 1)[-1]
-    if decision == RECOMMENDED:
-        await _check_recommendable(session, record=record, rules=rules)
-    if not await apply_transition(session, record=record):
-        return
-    session.add(
-        Recommendation(
-            application_id=record.case.application_id,
-            seq=record.transition.seq,
-            batch=record.case.batch,
-            region=record.case.region,
-            category=record.case.category.value,
-            decision=decision,
-            reason=record.transition.reason,
-            actor=record.transition.actor.label(),
-            decided_at=record.transition.at,
-        )
-    )
-    add_case_event(session, record.case, record.transition)
-
-
-async def project_stage(session: AsyncSession, *, event: ApplicationStageChanged) -> None:
-    """Follow a fact another service announced about one of our applications."""
-    await apply_transition(
-        session, record=TransitionRecord(case=event.case, transition=event.transition)
-    )
 
 
 # ----------------------------------------------------------------------------- exclusion lists
@@ -548,7 +335,7 @@ async def recommended_units(
         .where(
             Recommendation.batch == batch,
             Recommendation.region == region,
-            Recommendation.decision == RECOMMENDED,
+            Recommendation.decision == Decision.RECOMMENDED.value,
         )
         .order_by(Recommendation.decided_at, Recommendation.application_id)
     )
@@ -569,34 +356,6 @@ async def get_package(session: AsyncSession, *, batch: str, region: str) -> Pack
     return await session.get(Package, (batch, region))
 
 
-async def record_package(session: AsyncSession, *, record: PackageRecord) -> PackageSubmitted:
-    """Record an authority's package once; a retry returns the package recorded first."""
-    for category in Category:  # one order everywhere, so lock waits cannot form a cycle
-        await _lock_quota(
-            session, batch=record.batch, region=record.region, category=category.value
-        )
-    existing = await get_package(session, batch=record.batch, region=record.region)
-    if existing is not None:
-        return PackageSubmitted.model_validate(existing.body)
-    units = await recommended_units(session, batch=record.batch, region=record.region)
-    counts = {c: sum(1 for u in units if u.category == c) for c in Category}
-    package = PackageSubmitted(
-        batch=record.batch, region=record.region, submitted_at=record.at,
-        submitted_by=record.actor.label(), counts=counts, units=units,
-    )
-    session.add(
-        Package(
-            batch=record.batch, region=record.region, submitted_at=record.at,
-            submitted_by=record.actor.label(), body=package.model_dump(mode="json"),
-        )
-    )
-    add_event(
-        session, Facts.PACKAGE_SUBMITTED, package,
-        key=f"package:{record.batch}:{record.region}", occurred_at=record.at,
-    )
-    return package
-
-
 async def current_exclusion_uploads(
     session: AsyncSession, *, scopes: Sequence[str] | None
 ) -> Sequence[ExclusionUpload]:
@@ -606,30 +365,3 @@ async def current_exclusion_uploads(
     return (await session.scalars(query.order_by(ExclusionUpload.uploaded_at))).all()
 
 
-async def record_transition(session: AsyncSession, *, record: TransitionRecord) -> None:
-    if await apply_transition(session, record=record):
-        add_case_event(session, record.case, record.transition, record.details)
-
-
-def remind_authorities(session: AsyncSession, *, request: ReminderRequest) -> list[str]:
-    """`batch.reminder.due` for each authority that has not submitted; keyed by the offset, so
-    a reminder is sent once even when the deadline moves."""
-    waiting = [code for code in AUTHORITIES if code not in set(request.submitted)]
-    for region in waiting:
-        add_event(
-            session,
-            Facts.BATCH_REMINDER_DUE,
-            BatchReminderDue(
-                batch=request.batch, region=region, deadline=request.deadline,
-                offset=request.amount,
-                unit="working_days" if request.unit == "working_days" else "days",
-            ),
-            key=f"reminder:{request.batch}:{request.amount}{request.unit}:{region}",
-            occurred_at=request.at,
-        )
-    return waiting
-
-
-def report_missing_packages(session: AsyncSession, *, report: DeadlineReport) -> None:
-    add_event(session, Facts.BATCH_DEADLINE_PASSED, report,
-              key=f"deadline:{report.batch}:{report.deadline.isoformat()}", occurred_at=report.at)
