@@ -7,23 +7,16 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
-from services.agency import repository
+from services.agency import recording, repository
 from services.agency.models import Engagement
 from services.agency.qualification import assess
 from shared.contracts.agency import BanLift, BanRecorded, BanStart
 from shared.contracts.application import EngagementRecord, ReportRecord
-from shared.errors import ErrorCode
+from shared.errors import ErrorCode, refusal
 from shared.rules import RuleSet
 from shared.rules.book import RuleBook
 from shared.temporal import Activities
-
-
-def refuse(error: str, message: str, message_zh: str, **details: object) -> ApplicationError:
-    """A final business refusal; its details reach the HTTP body beside code and message."""
-    return ApplicationError(message, {"message_zh": message_zh, **details}, type=error,
-                            non_retryable=True)
 
 
 class AgencyActivities:
@@ -48,24 +41,24 @@ class AgencyActivities:
         transaction holding the batch's cap lock, so concurrent acceptances by members of one
         group cannot both take the last place. A retry after the commit changes nothing."""
         async with self._sessions() as session, session.begin():
-            engagement = await repository.lock_engagement(session,
+            engagement = await recording.lock_engagement(session,
                                                           engagement_id=record.engagement_id)
             if engagement is None:
-                raise refuse(ErrorCode.NOT_FOUND, f"engagement {record.engagement_id} not found",
+                raise refusal(ErrorCode.NOT_FOUND, f"engagement {record.engagement_id} not found",
                              f"委托{record.engagement_id}不存在")
             if engagement.status in repository.CARRIED:
                 return  # a retry after the commit
-            await repository.lock_cap(session, batch=engagement.batch,
+            await recording.lock_cap(session, batch=engagement.batch,
                                       engagement_id=engagement.id)
             agency = await repository.get_agency(session, agency_id=engagement.agency_id)
             if agency is None:
-                raise refuse(ErrorCode.NOT_FOUND, f"agency {engagement.agency_id} not found",
+                raise refusal(ErrorCode.NOT_FOUND, f"agency {engagement.agency_id} not found",
                              f"机构{engagement.agency_id}不存在")
             rules = self._rule_set(engagement)
 
             ban = await repository.active_ban(session, agency_id=agency.id)
             if ban is not None:
-                raise refuse(ErrorCode.BANNED,
+                raise refusal(ErrorCode.BANNED,
                              f"agency {agency.id} is banned until {ban.ends_at.date()} "
                              f"(finding {ban.finding_id})",
                              f"机构{agency.id}因严重不良行为被禁止至{ban.ends_at.date()}",
@@ -76,7 +69,7 @@ class AgencyActivities:
                                    rule_set=rules.code, on=on)
             if not qualification.qualified:
                 unmet = [c for c in qualification.conditions if not c.met]
-                raise refuse(ErrorCode.UNQUALIFIED,
+                raise refusal(ErrorCode.UNQUALIFIED,
                              f"agency {agency.id} does not qualify: "
                              + "; ".join(c.message for c in unmet),
                              f"机构{agency.id}不符合条件："
@@ -85,7 +78,7 @@ class AgencyActivities:
 
             group = await repository.group_of(session, code=agency.id)
             if engagement.applicant_credit_code in group.codes:
-                raise refuse(ErrorCode.NOT_INDEPENDENT,
+                raise refusal(ErrorCode.NOT_INDEPENDENT,
                              f"agency {agency.id} is related to the applicant "
                              f"{engagement.applicant_credit_code}",
                              f"机构{agency.id}与申报单位{engagement.applicant_credit_code}存在关联关系",
@@ -94,7 +87,7 @@ class AgencyActivities:
                                                       application_id=engagement.application_id)
             involved = sorted(preparers & group.codes)
             if involved:
-                raise refuse(ErrorCode.NOT_INDEPENDENT,
+                raise refusal(ErrorCode.NOT_INDEPENDENT,
                              f"{', '.join(involved)} prepared the applicant's self-evaluation; "
                              f"agency {agency.id} (or its group) cannot evaluate it",
                              f"{'、'.join(involved)}参与编制了申报单位的自评价报告，"
@@ -108,7 +101,7 @@ class AgencyActivities:
                 total, cap = sum(per_agency.values()), rules.agency.max_projects_per_group
                 if total >= cap:
                     members = ", ".join(f"{a} ({per_agency.get(a, 0)})" for a in group.agencies)
-                    raise refuse(ErrorCode.CAP_EXCEEDED,
+                    raise refusal(ErrorCode.CAP_EXCEEDED,
                                  f"the group of agency {agency.id} carries {total} evaluation "
                                  f"projects in batch {engagement.batch}, the cap is {cap}; "
                                  f"group: {members}",
@@ -116,7 +109,7 @@ class AgencyActivities:
                                  f"已承担{total}个评价项目，上限为{cap}个",
                                  group=list(group.agencies), count=total, cap=cap,
                                  batch=engagement.batch)
-            repository.mark_accepted(session, engagement=engagement, record=record)
+            recording.mark_accepted(session, engagement=engagement, record=record)
         self._events_committed()
 
     @activity.defn(name=Activities.AGENCY_RECORD_REPORT)
@@ -129,19 +122,19 @@ class AgencyActivities:
                 return
             ban = await repository.active_ban(session, agency_id=record.report.agency_id)
             if ban is not None:
-                raise refuse(ErrorCode.BANNED,
+                raise refusal(ErrorCode.BANNED,
                              f"reports of agency {record.report.agency_id} are refused until "
                              f"{ban.ends_at.date()} (finding {ban.finding_id})",
                              f"机构{record.report.agency_id}的评价报告在{ban.ends_at.date()}前不予受理",
                              ends_at=ban.ends_at.isoformat())
-            await repository.add_report(session, record=record)
+            await recording.add_report(session, record=record)
         self._events_committed()
 
     @activity.defn(name=Activities.AGENCY_RECORD_BAN)
     async def record_ban(self, start: BanStart) -> BanRecorded:
         """Record the ban of a finding and flag the agency's reports of the batch; once."""
         async with self._sessions() as session, session.begin():
-            recorded = await repository.record_ban(session, start=start)
+            recorded = await recording.record_ban(session, start=start)
         self._events_committed()
         return recorded
 
@@ -149,5 +142,5 @@ class AgencyActivities:
     async def lift_ban(self, lift: BanLift) -> None:
         """Lift the ban and announce it; once."""
         async with self._sessions() as session, session.begin():
-            await repository.lift_ban(session, lift=lift)
+            await recording.lift_ban(session, lift=lift)
         self._events_committed()

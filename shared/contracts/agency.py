@@ -7,7 +7,8 @@ New fields get defaults, so recorded workflow histories and queued events stay r
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -107,6 +108,37 @@ class RelationAdded(BaseModel):
     declared_by: Literal["agency", "ministry"]
 
 
+# ----------------------------------------------------------------------------- engagements
+
+
+class EngagementStatus(StrEnum):
+    """Where an engagement stands (the stored values)."""
+
+    REQUESTED = "requested"  # entrusted by the applicant, awaiting the agency
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REPORTED = "reported"  # the agency's report is recorded
+
+
+class EngagementView(BaseModel):
+    """An engagement as it stands: the agency API's answer, and the payload of
+    `agency.engagement.requested` and `agency.engagement.declined` (notify reads it)."""
+
+    id: str
+    application_id: str
+    batch: str
+    category: str
+    applicant_credit_code: str
+    agency_id: str
+    status: EngagementStatus
+    note: str
+    requested_at: datetime
+    decided_at: datetime | None
+    rule_set: str = ""
+    applicant_independence: dict[str, Any] | None = None
+    agency_independence: dict[str, Any] | None = None
+
+
 # ----------------------------------------------------------------------------- independence
 
 
@@ -197,7 +229,14 @@ class StoredFile(BaseModel):
 # ----------------------------------------------------------------------------- supervision
 
 
-class SpotCheckDrawn(BaseModel):
+class FindingSeverity(StrEnum):
+    """How grave a spot check's finding on an agency is; a serious one bans it."""
+
+    MINOR = "minor"
+    SERIOUS = "serious"
+
+
+class AgencySpotCheckDrawn(BaseModel):
     """Payload of `agency.spot_check.drawn`: enough to redraw the sample."""
 
     spot_check_id: str
