@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from shared.contracts.applicant import bilingual_error
 from shared.identifiers import CreditCode
 from shared.rules.model import Category
 
@@ -48,7 +49,8 @@ class WorkRecord(BaseModel):
     @model_validator(mode="after")
     def _dates(self) -> WorkRecord:
         if self.ended_on is not None and self.ended_on < self.started_on:
-            raise ValueError("ended_on is before started_on")
+            raise bilingual_error("date_order", "ended_on is before started_on",
+                                  "结束日期早于开始日期")
         return self
 
 
