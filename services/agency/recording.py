@@ -23,7 +23,6 @@ from shared.contracts.agency import (
 from shared.contracts.application import EngagementRecord, ReportRecord
 from shared.contracts.events import Facts
 from shared.db import is_postgres
-from shared.errors import ErrorCode, refusal
 from shared.messaging.outbox import add_case_event, add_event
 
 # ----------------------------------------------------------------------------- acceptance
@@ -129,10 +128,10 @@ async def record_ban(session: AsyncSession, *, start: BanStart) -> BanRecorded:
 async def lift_ban(session: AsyncSession, *, lift: BanLift) -> None:
     ban = await session.get(Ban, lift.finding_id, with_for_update=True)
     if ban is None:
-        # The ban workflow records the ban before it waits to lift it: none is a bug, and
-        # retrying cannot make one appear.
-        raise refusal(ErrorCode.NOT_FOUND, f"no ban for finding {lift.finding_id}",
-                      f"未找到抽查问题{lift.finding_id}对应的禁入记录")
+        # Not a refusal: the ban workflow records the ban before it waits to lift it, so none
+        # means lost data. The activity keeps retrying (visible in Temporal) until the row is
+        # restored, as it did before, rather than ending the ban's workflow in failure.
+        raise LookupError(f"no ban for finding {lift.finding_id}")
     if ban.lifted_at is not None:
         return  # a retry after the commit
     ban.lifted_at = lift.lifted_at
