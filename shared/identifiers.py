@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import random
 import secrets
+import uuid
 from typing import Annotated, Final
 
 from pydantic import AfterValidator, BeforeValidator
@@ -147,3 +148,20 @@ def new_application_id(batch: str, region: str, category: Category) -> str:
     """`{batch}-{region}-{F|D|P|S}{6 chars}`, e.g. `2020-5-110000-F7K3QX9`."""
     suffix = "".join(secrets.choice(_APPLICATION_ALPHABET) for _ in range(6))
     return f"{batch}-{region}-{CATEGORY_LETTER[category]}{suffix}"
+# ----------------------------------------------------------------------------- agency's ids
+# Kept in a block of their own (intake's ids have theirs). Opaque on purpose: an engagement,
+# spot check or finding id tells nothing and cannot be guessed from another.
+
+__all__ += ["new_engagement_id", "new_finding_id", "new_spot_check_id"]
+
+
+def new_engagement_id() -> str:
+    return uuid.uuid4().hex
+
+
+def new_spot_check_id() -> str:
+    return uuid.uuid4().hex
+
+
+def new_finding_id() -> str:
+    return uuid.uuid4().hex

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
-from services.agency import repository
+from services.agency import recording, repository
 from services.agency.models import Engagement
 from services.agency.qualification import assess
 from shared.activities import ServiceActivities
@@ -28,14 +28,14 @@ class AgencyActivities(ServiceActivities):
         transaction holding the batch's cap lock, so concurrent acceptances by members of one
         group cannot both take the last place. A retry after the commit changes nothing."""
         async with self.transaction() as session:
-            engagement = await repository.lock_engagement(session,
+            engagement = await recording.lock_engagement(session,
                                                           engagement_id=record.engagement_id)
             if engagement is None:
                 raise Refused(ErrorCode.NOT_FOUND, f"engagement {record.engagement_id} not found",
                              f"委托{record.engagement_id}不存在")
             if engagement.status in repository.CARRIED:
                 return  # a retry after the commit
-            await repository.lock_cap(session, batch=engagement.batch,
+            await recording.lock_cap(session, batch=engagement.batch,
                                       engagement_id=engagement.id)
             agency = await repository.get_agency(session, agency_id=engagement.agency_id)
             if agency is None:
@@ -96,7 +96,7 @@ class AgencyActivities(ServiceActivities):
                                  f"已承担{total}个评价项目，上限为{cap}个",
                                  group=list(group.agencies), count=total, cap=cap,
                                  batch=engagement.batch)
-            repository.mark_accepted(session, engagement=engagement, record=record)
+            recording.mark_accepted(session, engagement=engagement, record=record)
 
     @activity.defn(name=Activities.AGENCY_RECORD_REPORT)
     async def record_report(self, record: ReportRecord) -> None:
@@ -113,17 +113,17 @@ class AgencyActivities(ServiceActivities):
                              f"{ban.ends_at.date()} (finding {ban.finding_id})",
                              f"机构{record.report.agency_id}的评价报告在{ban.ends_at.date()}前不予受理",
                              ends_at=ban.ends_at.isoformat())
-            await repository.add_report(session, record=record)
+            await recording.add_report(session, record=record)
 
     @activity.defn(name=Activities.AGENCY_RECORD_BAN)
     async def record_ban(self, start: BanStart) -> BanRecorded:
         """Record the ban of a finding and flag the agency's reports of the batch; once."""
         async with self.transaction() as session:
-            recorded = await repository.record_ban(session, start=start)
+            recorded = await recording.record_ban(session, start=start)
         return recorded
 
     @activity.defn(name=Activities.AGENCY_LIFT_BAN)
     async def lift_ban(self, lift: BanLift) -> None:
         """Lift the ban and announce it; once."""
         async with self.transaction() as session:
-            await repository.lift_ban(session, lift=lift)
+            await recording.lift_ban(session, lift=lift)

@@ -1,4 +1,5 @@
-"""Agency's dependency aliases: the shared ones, plus its report files."""
+"""Agency's dependency aliases: the shared ones, plus its report files and the engagement
+the caller may see."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.agency import repository
 from services.agency.files import ReportFiles
+from services.agency.models import Engagement
+from shared.access import may_see_case
 from shared.deps import (
     AgencyDep,
     ApplicantDep,
@@ -16,7 +20,9 @@ from shared.deps import (
     RuntimeDep,
     SessionDep,
     TemporalDep,
+    UnitOfWorkDep,
 )
+from shared.http import not_found
 
 __all__ = [
     "AgencyDep",
@@ -28,6 +34,8 @@ __all__ = [
     "RuntimeDep",
     "SessionDep",
     "TemporalDep",
+    "UnitOfWorkDep",
+    "VisibleEngagement",
 ]
 
 
@@ -37,3 +45,20 @@ def get_report_files(request: Request) -> ReportFiles:
 
 
 ReportFilesDep = Annotated[ReportFiles, Depends(get_report_files)]
+
+
+async def visible_engagement(
+    engagement_id: str, principal: PrincipalDep, uow: UnitOfWorkDep
+) -> Engagement:
+    """The engagement `engagement_id` if the caller may see it: its agency, its applicant,
+    the ministry and ops. Others get 404, as for one that does not exist. Loaded in the
+    request's unit of work, so a route that changes it commits it with `uow.commit()`."""
+    engagement = await repository.get_engagement(uow.session, engagement_id=engagement_id)
+    if engagement is None or not may_see_case(
+        principal, credit_code=engagement.applicant_credit_code, agency_id=engagement.agency_id
+    ):
+        raise not_found(f"engagement {engagement_id}", f"委托{engagement_id}")
+    return engagement
+
+
+VisibleEngagement = Annotated[Engagement, Depends(visible_engagement)]

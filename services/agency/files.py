@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from shared.contracts.agency import StoredFile
+from shared.errors import ErrorCode
 from shared.storage import Storage
 
 MAX_BYTES = 50 * 1024 * 1024
@@ -19,20 +20,32 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 
 
 class UnacceptableFile(ValueError):
-    """The upload is empty, too large or not a PDF/OFD document."""
+    """The upload is empty (`Invalid`), too large (`TooLarge`) or not a PDF/OFD document
+    (`UnsupportedMediaType`), as intake answers for its attachments."""
+
+    def __init__(self, code: ErrorCode, message: str, message_zh: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.message_zh = message_zh
 
 
 def sniff(data: bytes) -> str:
     """The media type told by the file's first bytes; raises UnacceptableFile otherwise."""
     if not data:
-        raise UnacceptableFile("the signed report file is empty")
+        raise UnacceptableFile(ErrorCode.INVALID, "the signed report file is empty",
+                               "签章的评价报告文件为空")
     if len(data) > MAX_BYTES:
-        raise UnacceptableFile(f"the signed report file exceeds {MAX_BYTES // (1024 * 1024)} MB")
+        mb = MAX_BYTES // (1024 * 1024)
+        raise UnacceptableFile(ErrorCode.TOO_LARGE, f"the signed report file exceeds {mb} MB",
+                               f"签章的评价报告文件超过{mb} MB")
     for magic, media_type in _MAGIC:
         if data.startswith(magic):
             return media_type
     raise UnacceptableFile(
-        f"the signed report must be a PDF or OFD document; the file starts with {data[:8]!r}"
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        f"the signed report must be a PDF or OFD document; the file starts with {data[:8]!r}",
+        "签章的评价报告须为PDF或OFD文件",
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.contracts.agency import EngagementStatus
 from shared.db import UTCDateTime, new_metadata, utcnow
 
 
@@ -74,7 +75,8 @@ class Engagement(Base):
     applicant_credit_code: Mapped[str] = mapped_column(String(18))
     agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
     rule_set: Mapped[str] = mapped_column(String(32), default="")
-    status: Mapped[str] = mapped_column(String(16), default="requested")
+    status: Mapped[str] = mapped_column(String(16), default=EngagementStatus.REQUESTED.value)
+    """An `EngagementStatus` value."""
     applicant_independence: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     agency_independence: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -138,7 +140,8 @@ class Finding(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     spot_check_id: Mapped[str] = mapped_column(ForeignKey("spot_checks.id"))
     agency_id: Mapped[str] = mapped_column(ForeignKey("agencies.id"))
-    severity: Mapped[str] = mapped_column(String(16))  # "minor" or "serious"
+    severity: Mapped[str] = mapped_column(String(16))
+    """A `FindingSeverity` value."""
     description: Mapped[str] = mapped_column(Text)
     report_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
     decided_by: Mapped[str] = mapped_column(String(64))

@@ -1,14 +1,13 @@
-"""Agency's data access. Keyword-only functions on the caller's session; no commits here."""
+"""Agency's reads, and the writes its routes make. Keyword-only functions on the caller's
+session; no commits here. What activities record is in `recording`."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.agency.groups import component
@@ -22,28 +21,26 @@ from services.agency.models import (
     SelfEvaluationPreparer,
     SpotCheck,
 )
-from services.agency.schemas import EngagementOut
 from shared.contracts.agency import (
-    AgencyBanLifted,
     AgencyRegistration,
-    AgencySanctioned,
-    BanLift,
-    BanRecorded,
-    BanStart,
+    AgencySpotCheckDrawn,
+    EngagementStatus,
+    EngagementView,
+    FindingSeverity,
     IndependenceDeclaration,
     Qualification,
     QualificationChanged,
     RelationAdded,
     Roster,
-    SpotCheckDrawn,
 )
-from shared.contracts.application import ApplicationCase, EngagementRecord, ReportRecord
+from shared.contracts.application import ApplicationCase
 from shared.contracts.events import Facts
-from shared.db import is_postgres, utcnow
-from shared.messaging.outbox import add_case_event, add_event
+from shared.db import utcnow
+from shared.identifiers import new_engagement_id, new_finding_id, new_spot_check_id
+from shared.messaging.outbox import add_event
 
 # Engagements in these states are evaluation projects the agency carries out.
-CARRIED = ("accepted", "reported")
+CARRIED = (EngagementStatus.ACCEPTED, EngagementStatus.REPORTED)
 
 # ----------------------------------------------------------------------------- registry
 
@@ -138,10 +135,6 @@ async def get_engagement(session: AsyncSession, *, engagement_id: str) -> Engage
     return await session.get(Engagement, engagement_id)
 
 
-async def lock_engagement(session: AsyncSession, *, engagement_id: str) -> Engagement | None:
-    return await session.get(Engagement, engagement_id, with_for_update=True)
-
-
 async def list_engagements(
     session: AsyncSession, *, agency_id: str | None = None, applicant: str | None = None
 ) -> Sequence[Engagement]:
@@ -163,7 +156,7 @@ async def add_engagement(
     prepared_by: str | None,
 ) -> Engagement:
     engagement = Engagement(
-        id=uuid.uuid4().hex,
+        id=new_engagement_id(),
         application_id=case.application_id,
         batch=case.batch,
         category=case.category.value,
@@ -181,7 +174,7 @@ async def add_engagement(
     add_event(
         session,
         Facts.ENGAGEMENT_REQUESTED,
-        EngagementOut.model_validate(engagement, from_attributes=True),
+        EngagementView.model_validate(engagement, from_attributes=True),
         key=f"engagement:{engagement.id}:requested",
     )
     return engagement
@@ -202,36 +195,15 @@ async def preparers_of(session: AsyncSession, *, application_id: str) -> set[str
 
 
 async def decline(session: AsyncSession, *, engagement: Engagement, note: str) -> None:
-    engagement.status, engagement.note, engagement.decided_at = "declined", note, utcnow()
+    engagement.status, engagement.note, engagement.decided_at = (
+        EngagementStatus.DECLINED, note, utcnow())
     await session.flush()
     add_event(
         session,
         Facts.ENGAGEMENT_DECLINED,
-        EngagementOut.model_validate(engagement, from_attributes=True),
+        EngagementView.model_validate(engagement, from_attributes=True),
         key=f"engagement:{engagement.id}:declined",
     )
-
-
-async def lock_cap(session: AsyncSession, *, batch: str, engagement_id: str) -> None:
-    """Serialise acceptances of one batch until the transaction ends.
-
-    One lock per batch rather than per group: groups merge when a relation is added, and
-    two acceptances holding the locks of two groups about to merge would both pass the cap.
-    Acceptances are few (hundreds a day at most), so a batch-wide queue costs nothing.
-    """
-    if is_postgres_session(session):
-        await session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                              {"key": f"agency-cap:{batch}"})
-    else:
-        # SQLite has one writer at a time: writing first takes the write lock now, so the
-        # count read next cannot go stale before this transaction commits.
-        await session.execute(update(Engagement).where(Engagement.id == engagement_id)
-                              .values(status=Engagement.status))
-
-
-def is_postgres_session(session: AsyncSession) -> bool:
-    bind = session.bind
-    return bind is not None and is_postgres(bind)  # type: ignore[arg-type]
 
 
 async def count_projects(
@@ -247,52 +219,11 @@ async def count_projects(
     return {agency_id: int(n) for agency_id, n in rows.all()}
 
 
-def mark_accepted(
-    session: AsyncSession, *, engagement: Engagement, record: EngagementRecord
-) -> None:
-    engagement.status, engagement.decided_at = "accepted", record.transition.at
-    if record.independence is not None:
-        engagement.agency_independence = {**record.independence.model_dump(mode="json"),
-                                          "at": record.transition.at.isoformat()}
-    add_case_event(
-        session, record.case, record.transition,
-        {"engagement_id": record.engagement_id, "agency_id": record.agency_id},
-    )
-
-
 # ----------------------------------------------------------------------------- reports
 
 
 async def report_of(session: AsyncSession, *, engagement_id: str) -> Report | None:
     return await session.scalar(select(Report).where(Report.engagement_id == engagement_id))
-
-
-async def add_report(session: AsyncSession, *, record: ReportRecord) -> Report:
-    engagement = await session.get(Engagement, record.report.engagement_id)
-    if engagement is not None:
-        engagement.status = "reported"
-    details: dict[str, Any] = record.report.details
-    report = Report(
-        engagement_id=record.report.engagement_id,
-        application_id=record.case.application_id,
-        agency_id=record.report.agency_id,
-        batch=record.case.batch,
-        category=record.case.category.value,
-        passed=record.report.passed,
-        score=record.report.score,
-        summary=record.report.summary,
-        details=details,
-        file_sha256=str(details.get("file", {}).get("sha256", "")),
-        submitted_at=record.transition.at,
-    )
-    session.add(report)
-    await session.flush()
-    add_case_event(
-        session, record.case, record.transition,
-        {"engagement_id": record.report.engagement_id, "report_id": report.id,
-         "passed": record.report.passed, "score": record.report.score},
-    )
-    return report
 
 
 async def list_reports(
@@ -328,12 +259,12 @@ async def add_spot_check(
     sample: list[str], drawn_by: str,
 ) -> SpotCheck:
     reports = await list_reports_of(session, agency_ids=sample, batch=batch)
-    check = SpotCheck(id=uuid.uuid4().hex, batch=batch, rule_set=rule_set, seed=seed,
+    check = SpotCheck(id=new_spot_check_id(), batch=batch, rule_set=rule_set, seed=seed,
                       population=population, sample=sample, report_ids=reports, drawn_by=drawn_by)
     session.add(check)
     await session.flush()
     add_event(session, Facts.SPOT_CHECK_DRAWN,
-              SpotCheckDrawn(spot_check_id=check.id, batch=batch, seed=seed,
+              AgencySpotCheckDrawn(spot_check_id=check.id, batch=batch, seed=seed,
                              population=population, sample=sample),
               key=f"spot-check:{check.id}")
     return check
@@ -352,10 +283,11 @@ async def get_spot_check(session: AsyncSession, *, spot_check_id: str) -> SpotCh
 
 
 async def add_finding(
-    session: AsyncSession, *, check: SpotCheck, agency_id: str, severity: str, description: str,
+    session: AsyncSession, *, check: SpotCheck, agency_id: str, severity: FindingSeverity,
+    description: str,
     report_ids: list[int], decided_by: str, decided_at: datetime,
 ) -> Finding:
-    finding = Finding(id=uuid.uuid4().hex, spot_check_id=check.id, agency_id=agency_id,
+    finding = Finding(id=new_finding_id(), spot_check_id=check.id, agency_id=agency_id,
                       severity=severity, description=description, report_ids=report_ids,
                       decided_by=decided_by, decided_at=decided_at)
     session.add(finding)
@@ -370,40 +302,3 @@ async def get_finding(session: AsyncSession, *, finding_id: str) -> Finding | No
 async def findings_of(session: AsyncSession, *, spot_check_id: str) -> Sequence[Finding]:
     return (await session.scalars(select(Finding).where(Finding.spot_check_id == spot_check_id)
                                   .order_by(Finding.decided_at))).all()
-
-
-async def record_ban(session: AsyncSession, *, start: BanStart) -> BanRecorded:
-    """Record the ban and flag the agency's reports of the batch; once per finding."""
-    ban = await session.get(Ban, start.finding_id)
-    if ban is None:
-        flagged = await list_reports_of(session, agency_ids=[start.agency_id], batch=start.batch)
-        await session.execute(
-            update(Report).where(Report.id.in_(flagged)).values(
-                flagged_for_review=True,
-                flag_reason=f"agency sanctioned by finding {start.finding_id}: {start.reason}"))
-        ban = Ban(finding_id=start.finding_id, agency_id=start.agency_id, batch=start.batch,
-                  reason=start.reason, decided_at=start.decided_at, ends_at=start.ends_at,
-                  flagged_report_ids=flagged)
-        session.add(ban)
-        await session.flush()
-        add_event(session, Facts.AGENCY_SANCTIONED,
-                  AgencySanctioned(agency_id=start.agency_id, finding_id=start.finding_id,
-                                   batch=start.batch, decided_at=start.decided_at,
-                                   ends_at=start.ends_at, reason=start.reason,
-                                   flagged_report_ids=flagged),
-                  key=f"ban:{start.finding_id}:sanctioned", occurred_at=start.decided_at)
-    return BanRecorded(agency_id=ban.agency_id, finding_id=ban.finding_id, ends_at=ban.ends_at,
-                       flagged_report_ids=list(ban.flagged_report_ids))
-
-
-async def lift_ban(session: AsyncSession, *, lift: BanLift) -> None:
-    ban = await session.get(Ban, lift.finding_id, with_for_update=True)
-    if ban is None:
-        raise LookupError(f"no ban for finding {lift.finding_id}")
-    if ban.lifted_at is not None:
-        return  # a retry after the commit
-    ban.lifted_at = lift.lifted_at
-    add_event(session, Facts.AGENCY_BAN_LIFTED,
-              AgencyBanLifted(agency_id=lift.agency_id, finding_id=lift.finding_id,
-                              lifted_at=lift.lifted_at),
-              key=f"ban:{lift.finding_id}:lifted", occurred_at=lift.lifted_at)

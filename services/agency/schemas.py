@@ -1,14 +1,18 @@
-"""Agency's HTTP bodies (the shared contracts are in `shared.contracts.agency`)."""
+"""Agency's HTTP bodies (the shared contracts, `EngagementView` among them, are in
+`shared.contracts.agency`). The spot checks and findings here are of agencies; review has its
+own, of listed units."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field
 
 from shared.contracts.agency import (
     Assessment,
+    EngagementView,
+    FindingSeverity,
     IndependenceDeclaration,
     Qualification,
     RelationKind,
@@ -81,22 +85,6 @@ class EngagementCreate(BaseModel):
     )
 
 
-class EngagementOut(BaseModel):
-    id: str
-    application_id: str
-    batch: str
-    category: str
-    applicant_credit_code: str
-    agency_id: str
-    status: str
-    note: str
-    requested_at: datetime
-    decided_at: datetime | None
-    rule_set: str = ""
-    applicant_independence: dict[str, Any] | None = None
-    agency_independence: dict[str, Any] | None = None
-
-
 class AcceptanceIn(BaseModel):
     accept: bool = True
     note: str = Field(default="", max_length=2000)
@@ -106,7 +94,7 @@ class AcceptanceIn(BaseModel):
 
 
 class ReportSubmitted(BaseModel):
-    engagement: EngagementOut
+    engagement: EngagementView
     assessment: Assessment
     file: StoredFile
 
@@ -127,24 +115,24 @@ class ReportOut(BaseModel):
     submitted_at: datetime
 
 
-class SpotCheckIn(BaseModel):
+class AgencySpotCheckIn(BaseModel):
     batch: str = Field(min_length=1, max_length=32)
     seed: int | None = Field(default=None, ge=0, lt=2**63,
                              description="reproduces a draw; a fresh one is chosen when absent")
 
 
-class FindingIn(BaseModel):
+class AgencyFindingIn(BaseModel):
     agency_id: str
-    severity: Literal["minor", "serious"]
+    severity: FindingSeverity
     description: str = Field(min_length=1, max_length=5000)
     report_ids: list[int] = Field(default_factory=list, max_length=500)
 
 
-class FindingOut(BaseModel):
+class AgencyFindingOut(BaseModel):
     id: str
     spot_check_id: str
     agency_id: str
-    severity: str
+    severity: FindingSeverity
     description: str
     report_ids: list[int]
     decided_at: datetime
@@ -152,7 +140,7 @@ class FindingOut(BaseModel):
     ban_ends_at: datetime | None = None
 
 
-class SpotCheckOut(BaseModel):
+class AgencySpotCheckOut(BaseModel):
     id: str
     batch: str
     rule_set: str
@@ -162,4 +150,4 @@ class SpotCheckOut(BaseModel):
     report_ids: list[int]
     drawn_by: str
     drawn_at: datetime
-    findings: list[FindingOut] = Field(default_factory=list)
+    findings: list[AgencyFindingOut] = Field(default_factory=list)

@@ -13,8 +13,9 @@ from datetime import datetime
 from enum import StrEnum
 
 from jinja2 import Environment
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
+from shared.contracts.agency import EngagementView
 from shared.contracts.application import ApplicationStageChanged
 from shared.contracts.auth import Principal, Role
 from shared.contracts.batch import DeadlineReport, ListedUnitsPublished, ObjectionOut
@@ -26,20 +27,6 @@ from shared.contracts.listing import (
 )
 from shared.contracts.notices import BatchReminderDue
 from shared.labels import DEFAULT_LANGUAGE, LANGUAGES
-
-
-class EngagementNotice(BaseModel):
-    """What notify reads of `agency.engagement.requested` (the agency announces its
-    EngagementOut; only these fields are relied upon)."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    id: str
-    application_id: str
-    batch: str
-    category: str
-    applicant_credit_code: str
-    agency_id: str
 
 
 class Audience(StrEnum):
@@ -63,7 +50,7 @@ ROUTES: dict[str, Route] = {
     Facts.APPLICATION_SUBMITTED: Route("submitted", CASE, (A,)),
     Facts.APPLICATION_RETURNED: Route("returned", CASE, (A,)),
     Facts.APPLICATION_NOT_RECOMMENDED: Route("not_recommended", CASE, (A,)),
-    Facts.ENGAGEMENT_REQUESTED: Route("engagement_requested", EngagementNotice, (G,)),
+    Facts.ENGAGEMENT_REQUESTED: Route("engagement_requested", EngagementView, (G,)),
     Facts.ENGAGEMENT_ACCEPTED: Route("engagement_accepted", CASE, (A,)),
     Facts.REPORT_SUBMITTED: Route("report_submitted", CASE, (A, P)),
     Facts.APPLICATION_APPROVED: Route("approved", CASE, (A, P)),
@@ -88,7 +75,7 @@ def parties(payload: BaseModel) -> dict[Audience, str | None]:
     if isinstance(payload, ApplicationStageChanged):
         applicant, region = payload.case.credit_code, payload.case.region
         agency = payload.details.get("agency_id")
-    elif isinstance(payload, EngagementNotice):
+    elif isinstance(payload, EngagementView):
         applicant, agency = payload.applicant_credit_code, payload.agency_id
     elif isinstance(payload, UnitRemoved | YearlyReportDue):
         applicant, region = payload.credit_code, payload.region

@@ -7,10 +7,12 @@ New fields get defaults, so recorded workflow histories and queued events stay r
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from shared.contracts.applicant import bilingual_error
 from shared.identifiers import CreditCode
 from shared.rules.model import Category
 
@@ -47,7 +49,8 @@ class WorkRecord(BaseModel):
     @model_validator(mode="after")
     def _dates(self) -> WorkRecord:
         if self.ended_on is not None and self.ended_on < self.started_on:
-            raise ValueError("ended_on is before started_on")
+            raise bilingual_error("date_order", "ended_on is before started_on",
+                                  "结束日期早于开始日期")
         return self
 
 
@@ -105,6 +108,37 @@ class RelationAdded(BaseModel):
     related_code: str
     kind: RelationKind
     declared_by: Literal["agency", "ministry"]
+
+
+# ----------------------------------------------------------------------------- engagements
+
+
+class EngagementStatus(StrEnum):
+    """Where an engagement stands (the stored values)."""
+
+    REQUESTED = "requested"  # entrusted by the applicant, awaiting the agency
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    REPORTED = "reported"  # the agency's report is recorded
+
+
+class EngagementView(BaseModel):
+    """An engagement as it stands: the agency API's answer, and the payload of
+    `agency.engagement.requested` and `agency.engagement.declined` (notify reads it)."""
+
+    id: str
+    application_id: str
+    batch: str
+    category: str
+    applicant_credit_code: str
+    agency_id: str
+    status: EngagementStatus
+    note: str
+    requested_at: datetime
+    decided_at: datetime | None
+    rule_set: str = ""
+    applicant_independence: dict[str, Any] | None = None
+    agency_independence: dict[str, Any] | None = None
 
 
 # ----------------------------------------------------------------------------- independence
@@ -197,7 +231,14 @@ class StoredFile(BaseModel):
 # ----------------------------------------------------------------------------- supervision
 
 
-class SpotCheckDrawn(BaseModel):
+class FindingSeverity(StrEnum):
+    """How grave a spot check's finding on an agency is; a serious one bans it."""
+
+    MINOR = "minor"
+    SERIOUS = "serious"
+
+
+class AgencySpotCheckDrawn(BaseModel):
     """Payload of `agency.spot_check.drawn`: enough to redraw the sample."""
 
     spot_check_id: str

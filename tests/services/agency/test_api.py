@@ -232,7 +232,7 @@ async def test_reports_are_validated_computed_and_taken_once(platform: Platform)
     not_pdf = await p.agency.post(url, data={"report": report_upload("green_factory")["data"]["report"]},
                                   files={"file": ("r.pdf", b"<html>signed</html>", "application/pdf")},
                                   headers=headers)
-    assert refusal(not_pdf, 422, "Invalid")["field"] == "file"
+    assert refusal(not_pdf, 415, "UnsupportedMediaType")["field"] == "file"
 
     # A failed basic requirement fails the evaluation whatever the score.
     failed = ok(await submit_report(p, engagement, agency_id, passed=False))
