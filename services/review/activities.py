@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
 
-from services.review import repository
+from services.review.repository import records as repository
 from shared.contracts.application import ListingRecord, Stage, TransitionRecord
 from shared.contracts.batch import (
     PublicationPlan,
