@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
 from temporalio.client import Client
 
-from services.review import repository
+from services.review.repository import records
 from shared.activities import ServiceActivities
 from shared.contracts.application import ListingRecord, Stage, TransitionRecord
 from shared.contracts.batch import (
@@ -60,56 +60,56 @@ class ReviewActivities(ServiceActivities):
 
     @activity.defn(name=Activities.REVIEW_RECORD_DECISION)
     async def record_decision(self, record: TransitionRecord) -> None:
-        await self._in_transaction(lambda s: repository.record_decision(s, record=record))
+        await self._in_transaction(lambda s: records.record_decision(s, record=record))
 
     @activity.defn(name=Activities.REVIEW_PREPARE_PUBLICATION)
     async def prepare_publication(self, request: PublicationRequest) -> PublicationPlan:
         return await self._in_transaction(
-            lambda s: repository.prepare_publication(s, request=request)
+            lambda s: records.prepare_publication(s, request=request)
         )
 
     @activity.defn(name=Activities.REVIEW_RECORD_LISTING)
     async def record_listing(self, record: ListingRecord) -> None:
         """Publish, then list the unit; once listed, its ListingWorkflow runs (started here,
         idempotently, so a retry finds it running)."""
-        unit = await self._in_transaction(lambda s: repository.record_listing(s, record=record))
+        unit = await self._in_transaction(lambda s: records.record_listing(s, record=record))
         if record.transition.stage == Stage.LISTED:
             await start_listings(self._temporal, self._queues, [unit])
 
     @activity.defn(name=Activities.REVIEW_RECORD_TRANSITION)
     async def record_transition(self, record: TransitionRecord) -> None:
-        await self._in_transaction(lambda s: repository.record_transition(s, record=record))
+        await self._in_transaction(lambda s: records.record_transition(s, record=record))
 
     @activity.defn(name=Activities.REVIEW_OPEN_PUBLICITY)
     async def open_publicity(self, request: PublicityRequest) -> PublicityOpened:
-        return await self._in_transaction(lambda s: repository.open_publicity(s, request=request))
+        return await self._in_transaction(lambda s: records.open_publicity(s, request=request))
 
     @activity.defn(name=Activities.REVIEW_RECORD_REMOVAL)
     async def record_removal(self, record: RemovalRecord) -> None:
-        await self._in_transaction(lambda s: repository.record_removal(s, record=record))
+        await self._in_transaction(lambda s: records.record_removal(s, record=record))
 
     @activity.defn(name=Activities.REVIEW_REMIND_YEARLY_REPORT)
     async def remind_yearly_report(self, due: YearlyReportDue) -> None:
         async def work(session: AsyncSession) -> None:
-            repository.yearly_report_due_event(session, due=due)
+            records.yearly_report_due_event(session, due=due)
 
         await self._in_transaction(work)
 
     @activity.defn(name=Activities.REVIEW_OPEN_REREVIEW)
     async def open_rereview(self, request: ReReviewOpen) -> ReReviewPlan:
-        return await self._in_transaction(lambda s: repository.open_rereview(s, request=request))
+        return await self._in_transaction(lambda s: records.open_rereview(s, request=request))
 
     @activity.defn(name=Activities.REVIEW_REMIND_REREVIEW)
     async def remind_rereview(self, reminder: ReReviewReminder) -> None:
-        await self._in_transaction(lambda s: repository.remind_rereview(s, reminder=reminder))
+        await self._in_transaction(lambda s: records.remind_rereview(s, reminder=reminder))
 
     @activity.defn(name=Activities.REVIEW_RECORD_REREVIEW_REPORT)
     async def record_rereview_report(self, record: ReReviewReportRecord) -> None:
-        await self._in_transaction(lambda s: repository.record_rereview_report(s, record=record))
+        await self._in_transaction(lambda s: records.record_rereview_report(s, record=record))
 
     @activity.defn(name=Activities.REVIEW_COMPLETE_REREVIEW)
     async def complete_rereview(self, outcome: ReReviewOutcome) -> None:
-        await self._in_transaction(lambda s: repository.complete_rereview(s, outcome=outcome))
+        await self._in_transaction(lambda s: records.complete_rereview(s, outcome=outcome))
 
     @activity.defn(name=Activities.REVIEW_ENSURE_REREVIEW_SCHEDULE)
     async def ensure_rereview_schedule(self, request: ReReviewScheduleRequest) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.review import repository
+from services.review.repository import read_model as cases
 from shared.contracts.application import ApplicationCase
 from shared.contracts.events import CASE_FACTS, EventEnvelope, Facts
 from shared.messaging.consumer import Consumer
@@ -14,11 +14,11 @@ read_model = Consumer(name="review.read-model")
 
 @read_model.on(Facts.APPLICATION_DRAFTED)
 async def _drafted(session: AsyncSession, envelope: EventEnvelope) -> None:
-    await repository.project_draft(session, case=envelope.payload_as(ApplicationCase))
+    await cases.project_draft(session, case=envelope.payload_as(ApplicationCase))
 
 
 async def _fact(session: AsyncSession, envelope: EventEnvelope) -> None:
-    await repository.project_fact(session, envelope=envelope)
+    await cases.project_fact(session, envelope=envelope)
 
 
 for _key in CASE_FACTS:

@@ -11,6 +11,7 @@ from shared.deps import (
     StaffDep,
     TemplatesDep,
     TemporalDep,
+    UnitOfWorkDep,
 )
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "StaffDep",
     "TemplatesDep",
     "TemporalDep",
+    "UnitOfWorkDep",
 ]

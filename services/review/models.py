@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from shared.contracts.application import DecisionKind
+from shared.contracts.batch import ObjectionStatus
 from shared.db import UTCDateTime, new_metadata, utcnow
+
+
+def _stored_as_value(enum: type[StrEnum]) -> Enum:
+    """A StrEnum kept in the VARCHAR(16) column it always had: its values, no constraint."""
+    return Enum(enum, native_enum=False, create_constraint=False, length=16,
+                values_callable=lambda members: [m.value for m in members])
 
 
 class Base(DeclarativeBase):
@@ -56,7 +65,7 @@ class Decision(Base):
 
     application_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     batch: Mapped[str] = mapped_column(String(32))
-    decision: Mapped[str] = mapped_column(String(16))
+    decision: Mapped[DecisionKind] = mapped_column(_stored_as_value(DecisionKind))
     reason: Mapped[str] = mapped_column(Text, default="")
     actor: Mapped[str] = mapped_column(String(100))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -201,7 +210,9 @@ class Objection(Base):
     contact: Mapped[str] = mapped_column(String(200), default="")
     grounds: Mapped[str] = mapped_column(Text)
     lodged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    status: Mapped[str] = mapped_column(String(16), default="open")
+    status: Mapped[ObjectionStatus] = mapped_column(
+        _stored_as_value(ObjectionStatus), default=ObjectionStatus.OPEN
+    )
     resolution: Mapped[str] = mapped_column(Text, default="")
     resolved_by: Mapped[str | None] = mapped_column(String(100), default=None)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

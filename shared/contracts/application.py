@@ -150,7 +150,22 @@ class ReportCommand(BaseModel):
 
 
 RecommendationDecision = Literal["recommend", "return", "reject"]
-MinistryDecision = Literal["approve", "reject"]
+
+
+class MinistryDecision(StrEnum):
+    """What the ministry decides on a recommended application (`DecisionCommand`)."""
+
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+class DecisionKind(StrEnum):
+    """A decision as review records it: the ministry's, or an approval an upheld objection
+    kept off the published list."""
+
+    APPROVE = MinistryDecision.APPROVE.value
+    REJECT = MinistryDecision.REJECT.value
+    EXCLUDED = "excluded"
 
 
 class RecommendationCommand(BaseModel):

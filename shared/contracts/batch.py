@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -184,6 +185,12 @@ class ListedUnitsPublished(BaseModel):
     count: int
 
 
+class ObjectionStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"  # the unit stays off the list
+    DISMISSED = "dismissed"
+
+
 class ObjectionOut(BaseModel):
     """An objection during publicity; payload of `review.objection.lodged` / `.resolved`."""
 
@@ -193,7 +200,7 @@ class ObjectionOut(BaseModel):
     lodged_by: str
     grounds: str
     lodged_at: datetime
-    status: str
+    status: ObjectionStatus
     resolution: str = ""
     resolved_by: str | None = None
     resolved_at: datetime | None = None

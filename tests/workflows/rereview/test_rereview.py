@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from temporalio.client import WorkflowUpdateFailedError
 
-from services.review import repository
 from services.review.legacy import parse_legacy_csv
 from services.review.models import ListedUnit, ReReview
+from services.review.repository import triennial_records
 from shared.contracts.auth import Principal, Role
 from shared.contracts.listing import RemovalReason, ReReviewReport, ReReviewStart, UnitCheck
 from shared.temporal import listing_workflow_id
@@ -45,7 +45,7 @@ async def test_review_reminds_the_silent_removes_the_reported_and_publishes(tmp_
     try:
         async with review_side(env, tmp_path) as side:
             async with side.sessions() as session, session.begin():
-                added, _ = await repository.import_legacy_units(session, rows=parsed.rows)
+                added, _ = await triennial_records.import_legacy_units(session, rows=parsed.rows)
                 assert added == 3
                 units = [row.unit() for row in parsed.rows]
             await start_listings(env.client, side.queues, units)
