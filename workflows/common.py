@@ -15,7 +15,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from shared.contracts.auth import Role
+    from shared.contracts.auth import Principal, Role
     from shared.errors import BUSINESS_ERRORS
     from shared.rules.model import Category
     from shared.temporal import TaskQueues
@@ -45,6 +45,13 @@ ROLE_ZH = {
     Role.MINISTRY: "工业和信息化部",
     Role.OPS: "运维人员",
 }
+
+
+def who_zh(actor: Principal) -> str:
+    """`推荐单位（110000）`; the ministry and ops act for all (scope `*`) and need no scope."""
+    return ROLE_ZH[actor.role] + ("" if actor.scope == "*" else f"（{actor.scope}）")
+
+
 CATEGORY_ZH = {
     Category.GREEN_FACTORY: "绿色工厂",
     Category.GREEN_DESIGN_PRODUCT: "绿色设计产品",

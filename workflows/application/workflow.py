@@ -45,7 +45,7 @@ with workflow.unsafe.imports_passed_through():
         application_workflow_id,
         listing_workflow_id,
     )
-    from workflows.common import CATEGORY_ZH, ROLE_ZH, call_activity, own_queues
+    from workflows.common import CATEGORY_ZH, ROLE_ZH, call_activity, own_queues, who_zh
     from workflows.listing.workflow import ListingWorkflow
 
 LISTING_STARTED_BY_REVIEW = "listing-started-by-review"
@@ -429,7 +429,7 @@ class ApplicationWorkflow:
         if scope is not None and actor.scope != scope:
             raise refusal(
                 ErrorCode.FORBIDDEN, f"this application is outside the scope of {actor.label()}",
-                f"该申报不在{ROLE_ZH[actor.role]}（{actor.scope}）的职责范围内",
+                f"该申报不在{who_zh(actor)}的职责范围内",
             )
 
     def _require_stage(
@@ -444,7 +444,7 @@ class ApplicationWorkflow:
                 ErrorCode.DUPLICATE,
                 f"already decided: {last.fact.rsplit('.', 1)[-1]} by {last.actor.label()}"
                 f" at {last.at.isoformat()}",
-                f"已于{at}由{ROLE_ZH[last.actor.role]}（{last.actor.scope}）办理，不能重复{action_zh}",
+                f"已于{at}由{who_zh(last.actor)}办理，不能重复{action_zh}",
             )
         raise refusal(
             ErrorCode.WRONG_STAGE,
