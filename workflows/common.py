@@ -15,7 +15,9 @@ from temporalio.exceptions import ActivityError, ApplicationError
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
+    from shared.contracts.auth import Principal, Role
     from shared.errors import BUSINESS_ERRORS
+    from shared.rules.model import Category
     from shared.temporal import TaskQueues
 
 T = TypeVar("T")
@@ -35,9 +37,27 @@ ACTIVITY_RETRY = RetryPolicy(
 )
 ACTIVITY_TIMEOUT = timedelta(seconds=60)
 
+# Who acts, as the Chinese refusals name them.
+ROLE_ZH = {
+    Role.APPLICANT: "申报单位",
+    Role.PROVINCE: "推荐单位",
+    Role.AGENCY: "评价机构",
+    Role.MINISTRY: "工业和信息化部",
+    Role.OPS: "运维人员",
+}
 
-def refusal(error_type: str, message: str, **details: object) -> ApplicationError:
-    return ApplicationError(message, details or {}, type=error_type, non_retryable=True)
+
+def who_zh(actor: Principal) -> str:
+    """`推荐单位（110000）`; the ministry and ops act for all (scope `*`) and need no scope."""
+    return ROLE_ZH[actor.role] + ("" if actor.scope == "*" else f"（{actor.scope}）")
+
+
+CATEGORY_ZH = {
+    Category.GREEN_FACTORY: "绿色工厂",
+    Category.GREEN_DESIGN_PRODUCT: "绿色设计产品",
+    Category.GREEN_PARK: "绿色工业园区",
+    Category.GREEN_SUPPLY_CHAIN: "绿色供应链管理企业",
+}
 
 
 def unwrap(err: ActivityError) -> BaseException:

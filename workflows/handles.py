@@ -12,7 +12,10 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 
+from shared.contracts.agency import BanView
 from shared.contracts.application import CaseView
+from shared.contracts.batch import BatchView
+from shared.contracts.listing import ListingView, ReReviewView
 from shared.temporal import (
     agency_ban_workflow_id,
     application_workflow_id,
@@ -37,23 +40,23 @@ def application(
     )
 
 
-def batch(client: Client, code: str) -> WorkflowHandle[BatchWorkflow, Any]:
+def batch(client: Client, code: str) -> WorkflowHandle[BatchWorkflow, BatchView]:
     return client.get_workflow_handle_for(BatchWorkflow.run, batch_workflow_id(code))
 
 
-def listing(client: Client, application_id: str) -> WorkflowHandle[ListingWorkflow, Any]:
+def listing(client: Client, application_id: str) -> WorkflowHandle[ListingWorkflow, ListingView]:
     return client.get_workflow_handle_for(
         ListingWorkflow.run, listing_workflow_id(application_id)
     )
 
 
-def rereview(client: Client, workflow_id: str) -> WorkflowHandle[ReReviewWorkflow, Any]:
+def rereview(client: Client, workflow_id: str) -> WorkflowHandle[ReReviewWorkflow, ReReviewView]:
     return client.get_workflow_handle_for(ReReviewWorkflow.run, workflow_id)
 
 
 def agency_ban(
     client: Client, agency_id: str, finding_id: str
-) -> WorkflowHandle[AgencyBanWorkflow, Any]:
+) -> WorkflowHandle[AgencyBanWorkflow, BanView]:
     return client.get_workflow_handle_for(
         AgencyBanWorkflow.run, agency_ban_workflow_id(agency_id, finding_id)
     )

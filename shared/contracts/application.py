@@ -24,6 +24,24 @@ class Stage(StrEnum):
     LISTED = "listed"  # a listed unit under management
     REJECTED = "rejected"
 
+    @property
+    def zh(self) -> str:
+        """The stage as officials call it (refusals and pages)."""
+        return _STAGE_ZH[self]
+
+
+_STAGE_ZH = {
+    Stage.DRAFT: "草稿",
+    Stage.EVALUATION: "第三方评价",
+    Stage.RECOMMENDATION: "推荐单位审核",
+    Stage.MINISTRY_REVIEW: "工业和信息化部审核",
+    Stage.INFORMATION_REQUESTED: "补充材料",
+    Stage.APPROVED: "已通过审核、待公布",
+    Stage.PUBLISHED: "已公布",
+    Stage.LISTED: "已列入名单",
+    Stage.REJECTED: "未通过",
+}
+
 
 TERMINAL_STAGES = frozenset({Stage.LISTED, Stage.REJECTED})
 
@@ -129,6 +147,14 @@ class EligibilityResult(BaseModel):
     rule_set: str
     trigger: str
     checked_at: datetime
+
+
+class EntrustCommand(BaseModel):
+    """The applicant entrusts an agency with its third-party evaluation (the `entrust` update;
+    the agency service records the engagement once the case's workflow accepted it)."""
+
+    actor: Principal
+    agency_id: str
 
 
 class AcceptEngagementCommand(BaseModel):

@@ -13,6 +13,29 @@ from shared.contracts.auth import Principal
 from shared.rules.model import Category
 
 
+class BatchStage(StrEnum):
+    """A batch's stage; the values are those of recorded histories and search attributes."""
+
+    OPEN = "open"  # taking the authorities' packages until the deadline
+    REVIEWING = "reviewing"
+    PUBLICITY = "publicity"  # the proposed list is public (公示); objections may be lodged
+    PUBLICITY_CLOSED = "publicity_closed"
+    PUBLISHED = "published"  # terminal
+
+    @property
+    def zh(self) -> str:
+        return _BATCH_STAGE_ZH[self]
+
+
+_BATCH_STAGE_ZH = {
+    BatchStage.OPEN: "报送中",
+    BatchStage.REVIEWING: "审核中",
+    BatchStage.PUBLICITY: "公示中",
+    BatchStage.PUBLICITY_CLOSED: "公示期已结束",
+    BatchStage.PUBLISHED: "已发布",
+}
+
+
 class ReminderSpec(BaseModel):
     amount: int
     unit: Literal["calendar_days", "working_days"] = "calendar_days"
@@ -94,12 +117,29 @@ class PublicityOpened(BaseModel):
 
 
 class ObjectionNotice(BaseModel):
-    """Signal to the batch: an objection was lodged (`resolved` false) or resolved."""
+    """Signal to the batch: an objection was lodged (`resolved` false) or resolved. Kept for
+    running batches and recorded histories; new callers use the objection updates below."""
 
     objection_id: int
     application_id: str
     resolved: bool = False
     upheld: bool = False
+
+
+class LodgeObjectionCommand(BaseModel):
+    """Anyone objects to a proposed unit during publicity (the `lodge_objection` update): the
+    review service has written the objection, uncommitted, and commits it once accepted."""
+
+    objection_id: int
+    application_id: str
+
+
+class ResolveObjectionCommand(BaseModel):
+    """The ministry upholds or dismisses an open objection (the `resolve_objection` update)."""
+
+    actor: Principal
+    objection_id: int
+    upheld: bool
 
 
 class PublishCommand(BaseModel):
@@ -128,7 +168,7 @@ class PublicationRequest(BaseModel):
 class BatchView(BaseModel):
     code: str
     rule_set: str
-    stage: str
+    stage: BatchStage
     publication_id: str | None = None
     published_count: int = 0
     deadline: datetime | None = None

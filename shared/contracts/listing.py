@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -95,6 +96,21 @@ class YearlyReportDue(BaseModel):
     year: int
     due: date
     reminded_at: datetime | None = None
+
+
+class YearlyReportSubmitted(BaseModel):
+    """Signal to a listed unit's workflow: its yearly report for `year` is in."""
+
+    year: int
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare_year(cls, data: Any) -> Any:
+        # The signal used to carry the year alone (a JSON number): running workflows and
+        # their histories still hold such signals, and must decode them.
+        if isinstance(data, int) and not isinstance(data, bool):
+            return {"year": data}
+        return data
 
 
 class ListingView(BaseModel):

@@ -12,7 +12,7 @@ from temporalio.workflow import ParentClosePolicy
 with workflow.unsafe.imports_passed_through():
     from pydantic import BaseModel
 
-    from shared.chinatime import china_date
+    from shared.chinatime import china_date, deadline_text
     from shared.contracts.application import (
         TERMINAL_STAGES,
         AcceptEngagementCommand,
@@ -20,6 +20,7 @@ with workflow.unsafe.imports_passed_through():
         CaseView,
         DecisionCommand,
         EngagementRecord,
+        EntrustCommand,
         ExclusionNotice,
         InformationAnswer,
         InformationRequest,
@@ -37,14 +38,14 @@ with workflow.unsafe.imports_passed_through():
     from shared.contracts.auth import Principal, Role
     from shared.contracts.events import Facts
     from shared.contracts.listing import ListedUnit, ListingState
-    from shared.errors import ErrorCode
+    from shared.errors import ErrorCode, refusal
     from shared.temporal import (
         Activities,
         SearchAttributes,
         application_workflow_id,
         listing_workflow_id,
     )
-    from workflows.common import call_activity, own_queues, refusal
+    from workflows.common import CATEGORY_ZH, ROLE_ZH, call_activity, own_queues, who_zh
     from workflows.listing.workflow import ListingWorkflow
 
 LISTING_STARTED_BY_REVIEW = "listing-started-by-review"
@@ -56,7 +57,8 @@ class ApplicationWorkflow:
     """One application's lifecycle, id `application:{id}`.
 
     Updates (human decisions; validators refuse wrong stage, wrong actor, duplicates):
-      submit (applicant), accept_engagement (agency), submit_report (agency),
+      submit (applicant), entrust (applicant: an agency may be engaged, recorded by the
+      agency service once accepted), accept_engagement (agency), submit_report (agency),
       recommend (province: recommend / return / reject), decide (ministry: approve / reject).
     Signals: published (from the batch's workflow when the list is published).
     Queries: view.
@@ -157,6 +159,12 @@ class ApplicationWorkflow:
             self._publication = notice
 
     # ----------------------------------------------------------------- updates
+    #
+    # Every handler takes the case's lock and runs its validator again before acting. The
+    # validator ran when the update was admitted, but the handler may then have waited for the
+    # lock while another update's activity was recording a transition: by the time it runs,
+    # the stage or the engagement may have changed, and only the check under the lock sees
+    # the state the handler acts on. (A refusal raised there fails the update the same way.)
 
     @workflow.update
     async def submit(self, cmd: SubmitCommand) -> CaseView:
@@ -181,7 +189,7 @@ class ApplicationWorkflow:
     @submit.validator
     def _check_submit(self, cmd: SubmitCommand) -> None:
         self._require_actor(cmd.actor, Role.APPLICANT, self._case.credit_code)
-        self._require_stage(Stage.DRAFT, "submit", {Facts.APPLICATION_SUBMITTED})
+        self._require_stage(Stage.DRAFT, "submit", "提交申报", {Facts.APPLICATION_SUBMITTED})
 
     @workflow.update
     async def accept_engagement(self, cmd: AcceptEngagementCommand) -> CaseView:
@@ -208,16 +216,42 @@ class ApplicationWorkflow:
     @accept_engagement.validator
     def _check_accept(self, cmd: AcceptEngagementCommand) -> None:
         self._require_actor(cmd.actor, Role.AGENCY, cmd.agency_id)
-        if not self._case.needs_evaluation:
+        self._require_evaluation("accept an engagement", "接受委托")
+
+    @workflow.update
+    async def entrust(self, cmd: EntrustCommand) -> CaseView:
+        """The applicant may engage `cmd.agency_id`: answers the case as it stands, and the
+        agency service records the engagement request after this accepted it."""
+        async with self._lock:
+            self._check_entrust(cmd)
+            return self._view()
+
+    @entrust.validator
+    def _check_entrust(self, cmd: EntrustCommand) -> None:
+        if cmd.actor.role != Role.APPLICANT or cmd.actor.scope != self._case.credit_code:
+            # Another applicant learns nothing of this case, not even that it exists.
+            application_id = self._case.application_id
             raise refusal(
-                ErrorCode.WRONG_STAGE,
-                f"a {self._case.category.value} needs no third-party evaluation",
+                ErrorCode.NOT_FOUND, f"application {application_id} not found",
+                f"未找到申报{application_id}",
             )
-        self._require_stage(Stage.EVALUATION, "accept an engagement", set())
+        self._require_evaluation("entrust an agency", "委托评价机构")
+
+    def _require_evaluation(self, action: str, action_zh: str) -> None:
+        """The case awaits its third-party evaluation and no engagement is accepted yet."""
+        if not self._case.needs_evaluation:
+            category = self._case.category
+            raise refusal(
+                ErrorCode.WRONG_STAGE, f"a {category.value} needs no third-party evaluation",
+                f"{CATEGORY_ZH[category]}申报无需第三方评价",
+            )
+        self._require_stage(Stage.EVALUATION, action, action_zh, set())
         if self._engagement_id is not None:
             raise refusal(
                 ErrorCode.DUPLICATE,
                 f"engagement {self._engagement_id} of agency {self._agency_id} is already accepted",
+                f"评价机构{self._agency_id}已接受委托（{self._engagement_id}），不能重复委托",
+                engagement_id=self._engagement_id,
             )
 
     @workflow.update
@@ -240,16 +274,20 @@ class ApplicationWorkflow:
     @submit_report.validator
     def _check_report(self, cmd: ReportCommand) -> None:
         self._require_actor(cmd.actor, Role.AGENCY, cmd.agency_id)
-        self._require_stage(Stage.EVALUATION, "submit a report", {Facts.REPORT_SUBMITTED})
+        self._require_stage(
+            Stage.EVALUATION, "submit a report", "提交评价报告", {Facts.REPORT_SUBMITTED}
+        )
         if self._engagement_id is None:
             raise refusal(
-                ErrorCode.WRONG_STAGE, "no engagement has been accepted for this application"
+                ErrorCode.WRONG_STAGE, "no engagement has been accepted for this application",
+                "该申报尚无评价机构接受委托",
             )
         if cmd.engagement_id != self._engagement_id or cmd.agency_id != self._agency_id:
             raise refusal(
                 ErrorCode.FORBIDDEN,
                 f"this application is evaluated under engagement {self._engagement_id}, "
                 f"not {cmd.engagement_id}",
+                f"该申报由委托{self._engagement_id}进行评价，而非委托{cmd.engagement_id}",
             )
 
     @workflow.update
@@ -279,10 +317,14 @@ class ApplicationWorkflow:
     def _check_recommend(self, cmd: RecommendationCommand) -> None:
         self._require_actor(cmd.actor, Role.PROVINCE, self._case.region)
         if cmd.decision != "recommend" and not cmd.reason.strip():
-            raise refusal(ErrorCode.INVALID, f"a reason is required to {cmd.decision}", field="reason")
+            raise refusal(
+                ErrorCode.INVALID, f"a reason is required to {cmd.decision}",
+                "退回或不予推荐须说明理由", field="reason",
+            )
         self._require_stage(
             Stage.RECOMMENDATION,
             "decide on a recommendation",
+            "作出推荐决定",
             {Facts.APPLICATION_RECOMMENDED, Facts.APPLICATION_NOT_RECOMMENDED},
         )
 
@@ -309,10 +351,14 @@ class ApplicationWorkflow:
     def _check_decide(self, cmd: DecisionCommand) -> None:
         self._require_actor(cmd.actor, Role.MINISTRY, None)
         if cmd.decision == "reject" and not cmd.reason.strip():
-            raise refusal(ErrorCode.INVALID, "a reason is required to reject", field="reason")
+            raise refusal(
+                ErrorCode.INVALID, "a reason is required to reject", "不予通过须说明理由",
+                field="reason",
+            )
         self._require_stage(
             Stage.MINISTRY_REVIEW,
             "decide",
+            "作出审核决定",
             {Facts.APPLICATION_APPROVED, Facts.APPLICATION_REJECTED},
         )
 
@@ -334,10 +380,18 @@ class ApplicationWorkflow:
     def _check_request_information(self, cmd: InformationRequest) -> None:
         self._require_actor(cmd.actor, Role.MINISTRY, None)
         if not cmd.question.strip():
-            raise refusal(ErrorCode.INVALID, "say what information is needed", field="question")
+            raise refusal(
+                ErrorCode.INVALID, "say what information is needed", "请说明需要补充的材料",
+                field="question",
+            )
         if cmd.due <= workflow.now():
-            raise refusal(ErrorCode.INVALID, "the due date must be in the future", field="due")
-        self._require_stage(Stage.MINISTRY_REVIEW, "ask for more information", set())
+            raise refusal(
+                ErrorCode.INVALID, "the due date must be in the future", "答复期限须晚于当前时间",
+                field="due",
+            )
+        self._require_stage(
+            Stage.MINISTRY_REVIEW, "ask for more information", "要求补充材料", set()
+        )
 
     @workflow.update
     async def provide_information(self, cmd: InformationAnswer) -> CaseView:
@@ -356,34 +410,47 @@ class ApplicationWorkflow:
     def _check_provide_information(self, cmd: InformationAnswer) -> None:
         self._require_actor(cmd.actor, Role.PROVINCE, self._case.region)
         if not cmd.answer.strip():
-            raise refusal(ErrorCode.INVALID, "the answer is empty", field="answer")
-        self._require_stage(Stage.INFORMATION_REQUESTED, "answer", {Facts.INFORMATION_PROVIDED})
+            raise refusal(
+                ErrorCode.INVALID, "the answer is empty", "答复内容不能为空", field="answer"
+            )
+        self._require_stage(
+            Stage.INFORMATION_REQUESTED, "answer", "答复补充材料要求", {Facts.INFORMATION_PROVIDED}
+        )
 
     # ----------------------------------------------------------------- internals
 
     def _require_actor(self, actor: Principal, role: Role, scope: str | None) -> None:
         if actor.role != role:
             raise refusal(
-                ErrorCode.FORBIDDEN, f"only the {role.value} may do this, not the {actor.role.value}"
+                ErrorCode.FORBIDDEN,
+                f"only the {role.value} may do this, not the {actor.role.value}",
+                f"只有{ROLE_ZH[role]}可以执行此操作，{ROLE_ZH[actor.role]}不能",
             )
         if scope is not None and actor.scope != scope:
             raise refusal(
-                ErrorCode.FORBIDDEN, f"this application is outside the scope of {actor.label()}"
+                ErrorCode.FORBIDDEN, f"this application is outside the scope of {actor.label()}",
+                f"该申报不在{who_zh(actor)}的职责范围内",
             )
 
-    def _require_stage(self, stage: Stage, action: str, duplicate_facts: set[str]) -> None:
+    def _require_stage(
+        self, stage: Stage, action: str, action_zh: str, duplicate_facts: set[str]
+    ) -> None:
         if self._stage == stage:
             return
         if self._history and self._history[-1].fact in duplicate_facts:
             last = self._history[-1]
+            at = deadline_text(last.at)
             raise refusal(
                 ErrorCode.DUPLICATE,
                 f"already decided: {last.fact.rsplit('.', 1)[-1]} by {last.actor.label()}"
                 f" at {last.at.isoformat()}",
+                f"已于{at}由{who_zh(last.actor)}办理，不能重复{action_zh}",
             )
         raise refusal(
             ErrorCode.WRONG_STAGE,
             f"cannot {action}: the application is in stage {self._stage.value}",
+            f"申报处于“{self._stage.zh}”阶段，不能{action_zh}",
+            stage=self._stage.value,
         )
 
     async def _move(

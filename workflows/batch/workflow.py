@@ -14,10 +14,12 @@ with workflow.unsafe.imports_passed_through():
     from shared.contracts.application import ApplicationCase, ExclusionNotice, PublicationNotice
     from shared.contracts.auth import Role
     from shared.contracts.batch import (
+        BatchStage,
         BatchStart,
         BatchView,
         DeadlineReport,
         ExtendCommand,
+        LodgeObjectionCommand,
         ObjectionNotice,
         PackageCommand,
         PackageRecord,
@@ -32,9 +34,10 @@ with workflow.unsafe.imports_passed_through():
         ReminderPlan,
         ReminderPlanRequest,
         ReminderRequest,
+        ResolveObjectionCommand,
     )
     from shared.contracts.listing import ReReviewScheduleRequest
-    from shared.errors import ErrorCode
+    from shared.errors import ErrorCode, refusal
     from shared.regions import AUTHORITIES
     from shared.temporal import (
         Activities,
@@ -42,7 +45,9 @@ with workflow.unsafe.imports_passed_through():
         application_workflow_id,
     )
     from workflows.application.workflow import ApplicationWorkflow
-    from workflows.common import call_activity, in_slices, own_queues, refusal
+    from workflows.common import call_activity, in_slices, own_queues
+
+S = BatchStage
 
 DEADLINES_PATCH = "batch-deadlines-publicity"
 
@@ -60,8 +65,10 @@ class BatchWorkflow:
 
     Updates: submit_package (an authority, once, strictly before the deadline),
       extend_deadline (ministry, while open), start_publicity (ministry, after the deadline),
+      lodge_objection (anyone, during publicity), resolve_objection (ministry, once each),
       publish (ministry, after publicity, with no objection open).
-    Signals: objection (lodged or resolved, from the review service).
+    Signals: objection (lodged or resolved; what the review service sent before the updates,
+      kept for running batches and their histories).
     Queries: view.
     Stages: open → reviewing → publicity → publicity_closed → published (terminal).
     """
@@ -69,7 +76,7 @@ class BatchWorkflow:
     @workflow.init
     def __init__(self, start: BatchStart) -> None:
         self._start = start
-        self._stage = "open"
+        self._stage = S.OPEN
         self._plan: PublicationPlan | None = None
         self._queues = own_queues()
         self._lock = asyncio.Lock()
@@ -79,24 +86,28 @@ class BatchWorkflow:
         self._sent: set[str] = set()
         self._closes_at: datetime | None = None
         self._objections: set[int] = set()
+        self._resolved: set[int] = set()
         self._runs_deadlines = False
 
     @workflow.run
     async def run(self, start: BatchStart) -> BatchView:
         workflow.upsert_search_attributes(
-            [SearchAttributes.BATCH.value_set(start.code), SearchAttributes.STAGE.value_set("open")]
+            [
+                SearchAttributes.BATCH.value_set(start.code),
+                SearchAttributes.STAGE.value_set(S.OPEN.value),
+            ]
         )
         # Histories recorded before deadlines were run by the workflow wait for publication
         # straight away; new runs take the path below (patched, so both replay).
         self._runs_deadlines = workflow.patched(DEADLINES_PATCH)
         if self._runs_deadlines:
             await self._collect_packages()
-            self._set_stage("reviewing")
-            await workflow.wait_condition(lambda: self._stage != "reviewing")
-            if self._stage == "publicity" and self._closes_at is not None:
+            self._set_stage(S.REVIEWING)
+            await workflow.wait_condition(lambda: self._stage != S.REVIEWING)
+            if self._stage == S.PUBLICITY and self._closes_at is not None:
                 await self._sleep_until(self._closes_at)
-                self._set_stage("publicity_closed")
-        await workflow.wait_condition(lambda: self._stage == "published")
+                self._set_stage(S.PUBLICITY_CLOSED)
+        await workflow.wait_condition(lambda: self._stage == S.PUBLISHED)
         await workflow.wait_condition(workflow.all_handlers_finished)
         return self.view()
 
@@ -174,17 +185,22 @@ class BatchWorkflow:
     @extend_deadline.validator
     def _check_extend(self, cmd: ExtendCommand) -> None:
         if cmd.actor.role != Role.MINISTRY:
-            raise refusal(ErrorCode.FORBIDDEN, "only the ministry extends a deadline")
-        if self._stage != "open" or self._deadline is None:
+            raise refusal(
+                ErrorCode.FORBIDDEN, "only the ministry extends a deadline",
+                "只有工业和信息化部可以延长报送截止时间",
+            )
+        code = self._start.code
+        if self._stage != S.OPEN or self._deadline is None:
             raise refusal(
                 ErrorCode.WRONG_STAGE,
-                f"batch {self._start.code} is {self._stage}: its deadline has passed",
+                f"batch {code} is {self._stage.value}: its deadline has passed",
+                f"批次{code}处于“{self._stage.zh}”阶段，报送截止时间已过，不能延长",
             )
         if cmd.deadline.tzinfo is None or cmd.deadline <= self._deadline:
+            deadline = deadline_text(self._deadline)
             raise refusal(
-                ErrorCode.INVALID,
-                f"the new deadline must be later than {deadline_text(self._deadline)}",
-                field="deadline",
+                ErrorCode.INVALID, f"the new deadline must be later than {deadline}",
+                f"新的截止时间须晚于{deadline}", field="deadline",
             )
 
     # ----------------------------------------------------------------- publicity
@@ -203,29 +219,90 @@ class BatchWorkflow:
                 self._queues.review, PublicityOpened,
             )
             self._closes_at = closes
-            self._set_stage("publicity")
+            self._set_stage(S.PUBLICITY)
             workflow.upsert_search_attributes([SearchAttributes.DUE_AT.value_set(closes)])
             return self.view()
 
     @start_publicity.validator
     def _check_publicity(self, cmd: PublicityCommand) -> None:
         if cmd.actor.role != Role.MINISTRY:
-            raise refusal(ErrorCode.FORBIDDEN, "only the ministry opens the publicity period")
-        if self._stage == "open":
+            raise refusal(
+                ErrorCode.FORBIDDEN, "only the ministry opens the publicity period",
+                "只有工业和信息化部可以启动公示",
+            )
+        code = self._start.code
+        if self._stage == S.OPEN:
+            until = deadline_text(self._deadline) if self._deadline else None
             raise refusal(
                 ErrorCode.WRONG_STAGE,
-                f"batch {self._start.code} is still open for packages until "
-                f"{deadline_text(self._deadline) if self._deadline else '(no deadline)'}",
+                f"batch {code} is still open for packages until {until or '(no deadline)'}",
+                f"批次{code}仍在接受报送" + (f"（截止{until}）" if until else "") + "，尚不能公示",
             )
-        if self._stage != "reviewing":
+        if self._stage != S.REVIEWING:
             raise refusal(
-                ErrorCode.DUPLICATE, f"the publicity of batch {self._start.code} has started already"
+                ErrorCode.DUPLICATE, f"the publicity of batch {code} has started already",
+                f"批次{code}已启动公示，不能重复启动",
+            )
+
+    @workflow.update
+    async def lodge_objection(self, cmd: LodgeObjectionCommand) -> BatchView:
+        # Under the lock, validated again: an update holding it (publish, awaiting its
+        # activities) may have moved the batch on since this one was admitted.
+        async with self._lock:
+            self._check_lodge(cmd)
+            self._objections.add(cmd.objection_id)
+            return self.view()
+
+    @lodge_objection.validator
+    def _check_lodge(self, cmd: LodgeObjectionCommand) -> None:
+        code = self._start.code
+        if self._stage != S.PUBLICITY:
+            raise refusal(
+                ErrorCode.WRONG_STAGE,
+                f"batch {code} is not in its publicity period ({self._stage.value})",
+                f"批次{code}不在公示期内（“{self._stage.zh}”阶段），不能提出异议",
+                stage=self._stage.value,
+            )
+        if cmd.objection_id in self._objections or cmd.objection_id in self._resolved:
+            raise refusal(
+                ErrorCode.DUPLICATE, f"objection {cmd.objection_id} was lodged already",
+                f"异议{cmd.objection_id}已提出，不能重复提出",
+            )
+
+    @workflow.update
+    async def resolve_objection(self, cmd: ResolveObjectionCommand) -> BatchView:
+        # Validated again under the lock, like lodge_objection: the state the validator saw
+        # may have changed while another update's activity held the lock.
+        async with self._lock:
+            self._check_resolve(cmd)
+            self._objections.discard(cmd.objection_id)
+            self._resolved.add(cmd.objection_id)
+            return self.view()
+
+    @resolve_objection.validator
+    def _check_resolve(self, cmd: ResolveObjectionCommand) -> None:
+        if cmd.actor.role != Role.MINISTRY:
+            raise refusal(
+                ErrorCode.FORBIDDEN, "only the ministry resolves an objection",
+                "只有工业和信息化部可以处理异议",
+            )
+        if cmd.objection_id in self._resolved:
+            raise refusal(
+                ErrorCode.DUPLICATE, f"objection {cmd.objection_id} was resolved already",
+                f"异议{cmd.objection_id}已处理，不能重复处理",
+            )
+        if cmd.objection_id not in self._objections:
+            raise refusal(
+                ErrorCode.NOT_FOUND,
+                f"objection {cmd.objection_id} is not open against batch {self._start.code}",
+                f"批次{self._start.code}没有待处理的异议{cmd.objection_id}",
             )
 
     @workflow.signal
     def objection(self, notice: ObjectionNotice) -> None:
         if notice.resolved:
             self._objections.discard(notice.objection_id)
+            self._resolved.add(notice.objection_id)
         else:
             self._objections.add(notice.objection_id)
 
@@ -237,9 +314,9 @@ class BatchWorkflow:
             ApplicationWorkflow.run, application_workflow_id(case.application_id)
         )
 
-    def _set_stage(self, stage: str) -> None:
+    def _set_stage(self, stage: BatchStage) -> None:
         self._stage = stage
-        workflow.upsert_search_attributes([SearchAttributes.STAGE.value_set(stage)])
+        workflow.upsert_search_attributes([SearchAttributes.STAGE.value_set(stage.value)])
 
     async def _sleep_until(self, moment: datetime) -> None:
         remaining = moment - workflow.now()
@@ -265,30 +342,37 @@ class BatchWorkflow:
     @submit_package.validator
     def _check_package(self, cmd: PackageCommand) -> None:
         if cmd.actor.role != Role.PROVINCE or cmd.actor.scope not in AUTHORITIES:
-            raise refusal(ErrorCode.FORBIDDEN, "only a recommending authority submits a package")
-        if self._stage == "published":
-            raise refusal(ErrorCode.WRONG_STAGE, f"batch {self._start.code} is already published")
+            raise refusal(
+                ErrorCode.FORBIDDEN, "only a recommending authority submits a package",
+                "只有推荐单位可以报送推荐汇总",
+            )
+        code = self._start.code
+        if self._stage == S.PUBLISHED:
+            raise refusal(
+                ErrorCode.WRONG_STAGE, f"batch {code} is already published",
+                f"批次{code}已发布，不再接受报送",
+            )
         if self._deadline is not None and workflow.now() >= self._deadline:
+            deadline = deadline_text(self._deadline)
             raise refusal(
                 ErrorCode.DEADLINE_PASSED,
-                f"the deadline of batch {self._start.code} was {deadline_text(self._deadline)}; "
+                f"the deadline of batch {code} was {deadline}; "
                 "packages are accepted only before it",
-                message_zh=f"批次{self._start.code}的报送截止时间为{deadline_text(self._deadline)}，"
-                "已逾期，不再接受报送",
-                deadline=deadline_text(self._deadline),
+                f"批次{code}的报送截止时间为{deadline}，已逾期，不再接受报送",
+                deadline=deadline,
             )
-        if self._stage != "open":
+        if self._stage != S.OPEN:
             raise refusal(
-                ErrorCode.WRONG_STAGE,
-                f"batch {self._start.code} is {self._stage}, not taking packages",
+                ErrorCode.WRONG_STAGE, f"batch {code} is {self._stage.value}, not taking packages",
+                f"批次{code}处于“{self._stage.zh}”阶段，不接受报送",
             )
         done = self._packages.get(cmd.actor.scope)
         if done is not None:
+            at = deadline_text(done.submitted_at)
             raise refusal(
                 ErrorCode.DUPLICATE,
-                f"the package of {cmd.actor.scope} was submitted already at "
-                f"{deadline_text(done.submitted_at)}",
-                message_zh=f"{cmd.actor.scope}已于{deadline_text(done.submitted_at)}报送，不能重复报送",
+                f"the package of {cmd.actor.scope} was submitted already at {at}",
+                f"{AUTHORITIES[cmd.actor.scope].name_zh}已于{at}报送，不能重复报送",
             )
 
     @workflow.update
@@ -327,20 +411,33 @@ class BatchWorkflow:
                 self._queues.review,
             )
             self._plan = plan
-            self._set_stage("published")
+            self._set_stage(S.PUBLISHED)
             return self.view()
 
     @publish.validator
     def _check_publish(self, cmd: PublishCommand) -> None:
         if cmd.actor.role != Role.MINISTRY:
-            raise refusal(ErrorCode.FORBIDDEN, "only the ministry publishes the list")
-        if self._stage == "published":
-            raise refusal(ErrorCode.DUPLICATE, f"batch {self._start.code} is already published")
-        if self._runs_deadlines and self._stage != "publicity_closed":
-            raise refusal(ErrorCode.WRONG_STAGE,
-                          f"batch {self._start.code} is {self._stage}: the list is published after "
-                          "its publicity period")
+            raise refusal(
+                ErrorCode.FORBIDDEN, "only the ministry publishes the list",
+                "只有工业和信息化部可以发布名单",
+            )
+        code = self._start.code
+        if self._stage == S.PUBLISHED:
+            raise refusal(
+                ErrorCode.DUPLICATE, f"batch {code} is already published",
+                f"批次{code}已发布，不能重复发布",
+            )
+        if self._runs_deadlines and self._stage != S.PUBLICITY_CLOSED:
+            raise refusal(
+                ErrorCode.WRONG_STAGE,
+                f"batch {code} is {self._stage.value}: the list is published after its "
+                "publicity period",
+                f"批次{code}处于“{self._stage.zh}”阶段：名单须在公示期结束后发布",
+            )
         if self._objections:
-            raise refusal(ErrorCode.WRONG_STAGE, "objections are still open: "
-                          + ", ".join(str(o) for o in sorted(self._objections)),
-                          objections=sorted(self._objections))
+            open_ = sorted(self._objections)
+            ids = ", ".join(str(o) for o in open_)
+            raise refusal(
+                ErrorCode.WRONG_STAGE, f"objections are still open: {ids}",
+                f"尚有未处理的异议：{ids}", objections=open_,
+            )

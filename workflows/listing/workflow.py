@@ -15,10 +15,11 @@ with workflow.unsafe.imports_passed_through():
         Removal,
         RemovalRecord,
         YearlyReportDue,
+        YearlyReportSubmitted,
     )
-    from shared.errors import ErrorCode
+    from shared.errors import ErrorCode, refusal
     from shared.temporal import Activities, SearchAttributes
-    from workflows.common import call_activity, own_queues, refusal
+    from workflows.common import call_activity, own_queues
 
 
 @workflow.defn(name="ListingWorkflow")
@@ -30,7 +31,7 @@ class ListingWorkflow:
     workflow continues as new for the next year, so its history stays a few dozen events
     however many years it lives.
     Updates: remove (the ministry, with reasons; refused once removed).
-    Signals: order_removal (from a triennial review), report_submitted (year).
+    Signals: order_removal (from a triennial review), report_submitted (the year's report).
     Queries: view.
     Terminal state: removed.
     """
@@ -97,9 +98,9 @@ class ListingWorkflow:
         )
 
     @workflow.signal
-    def report_submitted(self, year: int) -> None:
-        if year not in self._state.reports:
-            self._state.reports.append(year)
+    def report_submitted(self, report: YearlyReportSubmitted) -> None:
+        if report.year not in self._state.reports:
+            self._state.reports.append(report.year)
 
     @workflow.signal
     def order_removal(self, removal: Removal) -> None:
@@ -117,9 +118,16 @@ class ListingWorkflow:
     @remove.validator
     def _check_remove(self, removal: Removal) -> None:
         if removal.actor.role not in (Role.MINISTRY, Role.OPS):
-            raise refusal(ErrorCode.FORBIDDEN, "only the ministry removes a unit from the list")
+            raise refusal(
+                ErrorCode.FORBIDDEN, "only the ministry removes a unit from the list",
+                "只有工业和信息化部可以将单位移出名单",
+            )
         if self._pending is not None or self._removal is not None:
-            raise refusal(ErrorCode.DUPLICATE, f"{self._state.unit.name} is already being removed")
+            name = self._state.unit.name
+            raise refusal(
+                ErrorCode.DUPLICATE, f"{name} is already being removed",
+                f"{name}已在移出名单的办理中或已被移出，不能重复移出",
+            )
 
     def _index(self, stage: str, due: datetime | None) -> None:
         unit = self._state.unit

@@ -22,16 +22,17 @@ with workflow.unsafe.imports_passed_through():
         ReReviewStart,
         ReReviewView,
     )
-    from shared.errors import ErrorCode
+    from shared.errors import ErrorCode, refusal
     from shared.temporal import (
         Activities,
         SearchAttributes,
         listing_workflow_id,
     )
-    from workflows.common import call_activity, in_slices, own_queues, refusal
+    from workflows.common import call_activity, in_slices, own_queues
     from workflows.listing.workflow import ListingWorkflow
 
 SYSTEM = Principal(role=Role.OPS, scope="system", name="triennial review")
+_STAGE_ZH = {"opening": "尚未开始收集核查结果", "removing": "已截止报送", "completed": "已完成"}
 
 
 @workflow.defn(name="ReReviewWorkflow")
@@ -162,21 +163,25 @@ class ReReviewWorkflow:
     def _check_report(self, report: ReReviewReport) -> None:
         if report.actor.role != Role.PROVINCE:
             raise refusal(
-                ErrorCode.FORBIDDEN, "only a recommending authority reports its on-site checks"
+                ErrorCode.FORBIDDEN, "only a recommending authority reports its on-site checks",
+                "只有推荐单位可以报送现场核查结果",
             )
         region = report.actor.scope
         if self._stage != "collecting" or self._plan is None:
             raise refusal(
-                ErrorCode.WRONG_STAGE, f"this review is {self._stage}, not collecting reports"
+                ErrorCode.WRONG_STAGE, f"this review is {self._stage}, not collecting reports",
+                "本次复核" + _STAGE_ZH.get(self._stage, "不在收集核查结果阶段") + "，不接受报送",
             )
         if region in self._reported:
             raise refusal(
-                ErrorCode.DUPLICATE, f"authority {region} has already reported for this review"
+                ErrorCode.DUPLICATE, f"authority {region} has already reported for this review",
+                f"推荐单位{region}已报送本次复核结果，不能重复报送",
             )
         if region not in self._pending:
             raise refusal(
                 ErrorCode.NOT_FOUND,
                 f"authority {region} has no listed units in batch {self._start.batch}",
+                f"推荐单位{region}在批次{self._start.batch}中没有列入名单的单位",
             )
         expected = {u.application_id for u in self._units_of(region)}
         given = [c.application_id for c in report.results]
@@ -188,7 +193,11 @@ class ReReviewWorkflow:
                 "the report must give one result for each listed unit of the authority"
                 + (f"; not among them: {', '.join(unknown)}" if unknown else "")
                 + (f"; missing: {', '.join(missing)}" if missing else ""),
+                "报送须对本推荐单位每个列入名单的单位各给出一项核查结果"
+                + (f"；不属于本单位的：{'、'.join(unknown)}" if unknown else "")
+                + (f"；缺少：{'、'.join(missing)}" if missing else ""),
                 field="results",
+                unknown=unknown, missing=missing,
             )
 
     def _units_of(self, region: str) -> list[ListedUnit]:

@@ -12,7 +12,7 @@ from temporalio.exceptions import ApplicationError
 from services.review.models import ListedUnit as ListedUnitRow
 from services.review.models import Publication
 from shared.contracts.auth import Principal, Role
-from shared.contracts.listing import ListedUnit, Removal, RemovalReason
+from shared.contracts.listing import ListedUnit, Removal, RemovalReason, YearlyReportSubmitted
 from shared.rules.model import Category
 from shared.temporal import listing_workflow_id
 from shared.timeskip import start_time_skipping
@@ -51,7 +51,7 @@ async def test_yearly_reminders_then_removal(tmp_path: Path) -> None:
             assert datetime(2021, 10, 30, 1, 0, tzinfo=UTC) <= reminded < datetime(2021, 10, 30, 1, 1, tzinfo=UTC)
 
             # The 2021 report comes in before its due date: no reminder for 2021.
-            await handle.signal(ListingWorkflow.report_submitted, 2021)
+            await handle.signal(ListingWorkflow.report_submitted, YearlyReportSubmitted(year=2021))
             await env.sleep(timedelta(days=365))
             due = await side.events("review.yearly_report.due")
             assert [e["payload"]["year"] for e in due] == [2020]
