@@ -9,7 +9,7 @@ from services.review.deps import ApplicantDep, MinistryDep, SessionDep, Temporal
 from services.review.models import ListedUnit, YearlyReport
 from services.review.repository import triennial, triennial_records
 from services.review.schemas import ListedUnitOut, RemovalIn, YearlyReportIn
-from shared.contracts.listing import ListingView, Removal, YearlyReportOut
+from shared.contracts.listing import ListingView, Removal, YearlyReportOut, YearlyReportSubmitted
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from workflows import handles
@@ -75,6 +75,6 @@ async def submit_yearly_report(
             f"{body.year}年度报告已提交，不能重复提交", field="year",
         ) from err
     await handles.listing(temporal, application_id).signal(
-        ListingWorkflow.report_submitted, body.year
+        ListingWorkflow.report_submitted, YearlyReportSubmitted(year=body.year)
     )
     return YearlyReportOut.model_validate(report, from_attributes=True)
