@@ -27,10 +27,14 @@ from services.agency.models import Engagement, Report
 from services.agency.routes.common import rule_set_of_batch
 from services.agency.schemas import AcceptanceIn, EngagementCreate, ReportOut, ReportSubmitted
 from shared.contracts.agency import EngagementStatus, EngagementView, EvaluationReport
-from shared.contracts.application import AcceptEngagementCommand, ReportCommand, Stage
+from shared.contracts.application import (
+    AcceptEngagementCommand,
+    EntrustCommand,
+    ReportCommand,
+)
 from shared.contracts.auth import Role
 from shared.errors import ErrorCode
-from shared.http import ApiError, not_found, validation_refusal
+from shared.http import ApiError, validation_refusal
 from shared.rules.model import Category
 from workflows import handles
 from workflows.application.workflow import ApplicationWorkflow
@@ -56,20 +60,16 @@ async def entrust(
 ) -> EngagementView:
     """The applicant entrusts a registered agency with the evaluation of its application,
     declaring independence and, when someone else prepared its self-evaluation, who."""
+    # The case's workflow decides, under its lock, whether this applicant may entrust now (its
+    # case, awaiting evaluation, nothing accepted yet): no stage read here that could be stale.
+    # It is asked before the database, so no pooled connection waits on Temporal.
+    view = await handles.application(temporal, body.application_id).execute_update(
+        ApplicationWorkflow.entrust, EntrustCommand(actor=applicant, agency_id=body.agency_id)
+    )
+    rule_set = await rule_set_of_batch(temporal, rules, view.case.batch)
     if await repository.get_agency(uow.session, agency_id=body.agency_id) is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"agency {body.agency_id} is not registered",
                        f"机构{body.agency_id}未注册", field="agency_id")
-    # The case's workflow is the authority on its stage and its applicant.
-    view = await handles.application(temporal, body.application_id).query(ApplicationWorkflow.view)
-    if view.case.credit_code != applicant.scope:
-        raise not_found(f"application {body.application_id}", f"申报{body.application_id}")
-    if view.stage != Stage.EVALUATION:
-        raise ApiError(ErrorCode.WRONG_STAGE,
-                       f"application {body.application_id} is in stage {view.stage.value}, "
-                       "not awaiting third-party evaluation",
-                       f"申报{body.application_id}当前处于{view.stage.value}阶段，"
-                       "不在第三方评价阶段")
-    rule_set = await rule_set_of_batch(temporal, rules, view.case.batch)
     engagement = await repository.add_engagement(
         uow.session, case=view.case, agency_id=body.agency_id, rule_set=rule_set.code,
         independence=body.independence, prepared_by=body.self_evaluation_prepared_by)

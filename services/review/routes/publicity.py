@@ -9,11 +9,12 @@ from services.review.repository import publication, publication_records
 from services.review.schemas import ObjectionIn, ObjectionResolutionIn, ProposedUnitOut
 from shared.contracts.batch import (
     BatchView,
-    ObjectionNotice,
+    LodgeObjectionCommand,
     ObjectionOut,
     ObjectionStatus,
     PublicityCommand,
     PublishCommand,
+    ResolveObjectionCommand,
 )
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
@@ -63,14 +64,11 @@ async def list_objections(batch: str, _: StaffDep, session: SessionDep) -> list[
 async def lodge_objection(
     batch: str, body: ObjectionIn, uow: UnitOfWorkDep, temporal: TemporalDep
 ) -> ObjectionOut:
-    """Anyone may object to a proposed unit while the publicity period runs (no token needed)."""
-    view = await handles.batch(temporal, batch).query(BatchWorkflow.view)
-    if view.stage != "publicity":
-        raise ApiError(
-            ErrorCode.WRONG_STAGE,
-            f"batch {batch} is not in its publicity period ({view.stage})",
-            f"批次{batch}不在公示期内，不能提出异议",
-        )
+    """Anyone may object to a proposed unit while the publicity period runs (no token needed).
+
+    The objection is written but not committed until the batch's workflow accepted it (in
+    publicity, not lodged before): a refusal leaves no row, so the database and the workflow
+    never disagree about which objections are open."""
     if body.application_id not in {
         d.application_id for d in await publication.proposed_list(uow.session, batch=batch)
     }:
@@ -82,11 +80,11 @@ async def lodge_objection(
         uow.session, batch=batch, application_id=body.application_id, lodged_by=body.lodged_by,
         contact=body.contact, grounds=body.grounds,
     )
-    await uow.commit()
-    await handles.batch(temporal, batch).signal(
-        BatchWorkflow.objection,
-        ObjectionNotice(objection_id=objection.id, application_id=objection.application_id),
+    await handles.batch(temporal, batch).execute_update(
+        BatchWorkflow.lodge_objection,
+        LodgeObjectionCommand(objection_id=objection.id, application_id=objection.application_id),
     )
+    await uow.commit()
     return ObjectionOut.model_validate(objection, from_attributes=True)
 
 
@@ -95,7 +93,8 @@ async def resolve_objection(
     objection_id: int, body: ObjectionResolutionIn, ministry: MinistryDep, uow: UnitOfWorkDep,
     temporal: TemporalDep,
 ) -> ObjectionOut:
-    """The ministry upholds (the unit stays off the list) or dismisses an objection."""
+    """The ministry upholds (the unit stays off the list) or dismisses an objection; recorded,
+    then accepted by the batch's workflow (open, not resolved before), then committed."""
     objection = await publication.get_objection(uow.session, objection_id=objection_id)
     if objection is None:
         raise not_found(f"objection {objection_id}", f"异议{objection_id}")
@@ -109,14 +108,11 @@ async def resolve_objection(
         uow.session, objection=objection, upheld=body.upheld, resolution=body.resolution,
         actor=ministry.label(),
     )
-    await uow.commit()
-    await handles.batch(temporal, objection.batch).signal(
-        BatchWorkflow.objection,
-        ObjectionNotice(
-            objection_id=objection.id, application_id=objection.application_id, resolved=True,
-            upheld=body.upheld,
-        ),
+    await handles.batch(temporal, objection.batch).execute_update(
+        BatchWorkflow.resolve_objection,
+        ResolveObjectionCommand(actor=ministry, objection_id=objection.id, upheld=body.upheld),
     )
+    await uow.commit()
     return ObjectionOut.model_validate(objection, from_attributes=True)
 
 
