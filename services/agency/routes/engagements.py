@@ -60,16 +60,15 @@ async def entrust(
 ) -> EngagementView:
     """The applicant entrusts a registered agency with the evaluation of its application,
     declaring independence and, when someone else prepared its self-evaluation, who."""
+    if await repository.get_agency(uow.session, agency_id=body.agency_id) is None:
+        raise ApiError(ErrorCode.NOT_FOUND, f"agency {body.agency_id} is not registered",
+                       f"机构{body.agency_id}未注册", field="agency_id")
     # The case's workflow decides, under its lock, whether this applicant may entrust now (its
     # case, awaiting evaluation, nothing accepted yet): no stage read here that could be stale.
-    # It is asked before the database, so no pooled connection waits on Temporal.
     view = await handles.application(temporal, body.application_id).execute_update(
         ApplicationWorkflow.entrust, EntrustCommand(actor=applicant, agency_id=body.agency_id)
     )
     rule_set = await rule_set_of_batch(temporal, rules, view.case.batch)
-    if await repository.get_agency(uow.session, agency_id=body.agency_id) is None:
-        raise ApiError(ErrorCode.NOT_FOUND, f"agency {body.agency_id} is not registered",
-                       f"机构{body.agency_id}未注册", field="agency_id")
     engagement = await repository.add_engagement(
         uow.session, case=view.case, agency_id=body.agency_id, rule_set=rule_set.code,
         independence=body.independence, prepared_by=body.self_evaluation_prepared_by)

@@ -69,9 +69,10 @@ async def lodge_objection(
     The objection is written but not committed until the batch's workflow accepted it (in
     publicity, not lodged before): a refusal leaves no row, so the database and the workflow
     never disagree about which objections are open."""
-    if body.application_id not in {
-        d.application_id for d in await publication.proposed_list(uow.session, batch=batch)
-    }:
+    proposed = {d.application_id for d in await publication.proposed_list(uow.session, batch=batch)}
+    if body.application_id not in proposed:
+        if not proposed:
+            await handles.batch(temporal, batch).describe()  # no such batch: 404
         raise ApiError(
             ErrorCode.INVALID, f"{body.application_id} is not on the proposed list",
             f"{body.application_id}不在拟公布名单中", field="application_id",
