@@ -108,7 +108,7 @@ class Child:
     restart_at: float | None = None  # when a dead child is due to start again
 
 
-class Platform:
+class Supervisor:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.children: list[Child] = []
@@ -199,7 +199,7 @@ def run_platform(settings: Settings, *, embed_temporal: bool = True) -> int:
         say(problem)
         return 1
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    platform = Platform(settings)
+    platform = Supervisor(settings)
     stopping = False
 
     def on_signal(_signo: int, _frame: object) -> None:

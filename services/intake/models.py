@@ -26,7 +26,7 @@ NATIONAL: Final = "national"
 """The scope of the ministry's exclusion lists; an authority's lists are scoped by its region."""
 
 
-class Decision(StrEnum):
+class RecommendationDecision(StrEnum):
     """An authority's decision as `recommendations.decision` records it: the last word of its
     fact (`intake.application.recommended` and so on)."""
 
@@ -35,7 +35,7 @@ class Decision(StrEnum):
     REJECTED = "rejected"
 
     @classmethod
-    def of_fact(cls, fact: str) -> Decision:
+    def of_fact(cls, fact: str) -> RecommendationDecision:
         return cls(fact.rsplit(".", 1)[-1])
 
 

@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.intake.models import (
     Application,
     Batch,
-    Decision,
     Package,
     QuotaCounter,
     Recommendation,
+    RecommendationDecision,
 )
 from services.intake.repository import (
     check_eligibility,
@@ -107,7 +107,7 @@ async def recommended_count(
                 Recommendation.batch == batch,
                 Recommendation.region == region,
                 Recommendation.category == category,
-                Recommendation.decision == Decision.RECOMMENDED.value,
+                Recommendation.decision == RecommendationDecision.RECOMMENDED.value,
             )
         )
         or 0
@@ -182,8 +182,8 @@ async def record_recommendation(
     app = await session.get(Application, record.case.application_id)
     if app is None or app.stage_seq >= record.transition.seq:
         return  # recorded already (a retry after commit)
-    decision = Decision.of_fact(record.transition.fact)
-    if decision == Decision.RECOMMENDED:
+    decision = RecommendationDecision.of_fact(record.transition.fact)
+    if decision == RecommendationDecision.RECOMMENDED:
         await _check_recommendable(session, record=record, rules=rules)
     if not await apply_transition(session, record=record):
         return

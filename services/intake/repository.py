@@ -20,12 +20,12 @@ from services.intake.models import (
     Application,
     Attachment,
     Batch,
-    Decision,
     EligibilityCheck,
     ExclusionEntry,
     ExclusionUpload,
     Package,
     Recommendation,
+    RecommendationDecision,
 )
 from shared.chinatime import china_date
 from shared.contracts.applicant import details_of
@@ -335,7 +335,7 @@ async def recommended_units(
         .where(
             Recommendation.batch == batch,
             Recommendation.region == region,
-            Recommendation.decision == Decision.RECOMMENDED.value,
+            Recommendation.decision == RecommendationDecision.RECOMMENDED.value,
         )
         .order_by(Recommendation.decided_at, Recommendation.application_id)
     )

@@ -14,7 +14,7 @@ class Base(DeclarativeBase):
     metadata = new_metadata()
 
 
-class Contact(Base):
+class ContactAddress(Base):
     """Where a principal (role + scope) wants its mail, and in which language."""
 
     __tablename__ = "contacts"

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.notify.models import Contact, Email, Notification
+from services.notify.models import ContactAddress, Email, Notification
 from shared.contracts.auth import Principal
 from shared.db import utcnow
 
@@ -31,16 +31,16 @@ def message_id_for(notification: str) -> str:
 # ----------------------------------------------------------------------------- contacts
 
 
-async def get_contact(session: AsyncSession, principal: Principal) -> Contact | None:
-    return await session.get(Contact, (principal.role.value, principal.scope))
+async def get_contact(session: AsyncSession, principal: Principal) -> ContactAddress | None:
+    return await session.get(ContactAddress, (principal.role.value, principal.scope))
 
 
 async def put_contact(
     session: AsyncSession, *, principal: Principal, email: str, language: str, by: Principal
-) -> Contact:
+) -> ContactAddress:
     contact = await get_contact(session, principal)
     if contact is None:
-        contact = Contact(role=principal.role.value, scope=principal.scope)
+        contact = ContactAddress(role=principal.role.value, scope=principal.scope)
         session.add(contact)
     contact.email, contact.language = email, language
     contact.updated_at, contact.updated_by = utcnow(), by.label()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from shared.chinatime import at_china
-from shared.contracts.listing import ListedUnit
+from shared.contracts.listing import ListedUnitRef
 from shared.identifiers import credit_code_problem
 from shared.regions import AUTHORITIES
 from shared.rules.model import Category
@@ -47,9 +47,9 @@ class LegacyRow:
     credit_code: str
     published_at: datetime
 
-    def unit(self) -> ListedUnit:
+    def unit(self) -> ListedUnitRef:
         """The listed unit this row stands for (what its ListingWorkflow starts with)."""
-        return ListedUnit(
+        return ListedUnitRef(
             application_id=self.application_id, batch=self.batch, category=self.category,
             region=self.region, name=self.name, credit_code=self.credit_code,
             published_at=self.published_at, legacy=True,

@@ -36,7 +36,7 @@ REMOVAL_REASON_ZH = {
 }
 
 
-class ListedUnit(BaseModel):
+class ListedUnitRef(BaseModel):
     """A unit on a published list, as its workflow knows it."""
 
     application_id: str
@@ -52,7 +52,7 @@ class ListedUnit(BaseModel):
 class ListingState(BaseModel):
     """ListingWorkflow input; carried over each continue-as-new (one run per year)."""
 
-    unit: ListedUnit
+    unit: ListedUnitRef
     year: int = Field(description="the report year this run waits for")
     reports: list[int] = Field(default_factory=list, description="years whose report came in")
 
@@ -66,7 +66,7 @@ class Removal(BaseModel):
 
 
 class RemovalRecord(BaseModel):
-    unit: ListedUnit
+    unit: ListedUnitRef
     removal: Removal
     at: datetime
 
@@ -114,7 +114,7 @@ class YearlyReportSubmitted(BaseModel):
 
 
 class ListingView(BaseModel):
-    unit: ListedUnit
+    unit: ListedUnitRef
     status: str
     year: int
     reports: list[int]
@@ -136,7 +136,7 @@ class ReReviewPlan(BaseModel):
     review_id: str
     batch: str
     deadline: datetime
-    units: list[ListedUnit]
+    units: list[ListedUnitRef]
 
 
 class ReReviewOpen(BaseModel):

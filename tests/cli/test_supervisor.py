@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from cli.supervisor import HEALTHY_AFTER, Platform
+from cli.supervisor import HEALTHY_AFTER, Supervisor
 from shared.config import Settings
 
 CRASH = [sys.executable, "-c", "import sys; sys.exit(3)"]
@@ -13,7 +13,7 @@ STAY = [sys.executable, "-c", "import time; time.sleep(60)"]
 
 
 def test_a_dead_process_is_restarted_with_backoff_while_the_others_run(tmp_path: Path) -> None:
-    platform = Platform(Settings(var_dir=tmp_path))
+    platform = Supervisor(Settings(var_dir=tmp_path))
     platform.spawn("worker", CRASH)
     platform.spawn("intake", STAY)
     worker, intake = platform.children

@@ -37,7 +37,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from shared.contracts.auth import Principal, Role
     from shared.contracts.events import Facts
-    from shared.contracts.listing import ListedUnit, ListingState
+    from shared.contracts.listing import ListedUnitRef, ListingState
     from shared.errors import ErrorCode, refusal
     from shared.temporal import (
         Activities,
@@ -124,7 +124,7 @@ class ApplicationWorkflow:
                     await workflow.start_child_workflow(
                         ListingWorkflow.run,
                         ListingState(
-                            unit=ListedUnit(
+                            unit=ListedUnitRef(
                                 application_id=case.application_id, batch=case.batch,
                                 category=case.category, region=case.region,
                                 name=case.applicant_name, credit_code=case.credit_code,

@@ -26,7 +26,7 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from shared.chinatime import china_date
-from shared.contracts.listing import ListedUnit, ListingState, ReReviewStart, ReReviewView
+from shared.contracts.listing import ListedUnitRef, ListingState, ReReviewStart, ReReviewView
 from shared.temporal import TaskQueues, listing_workflow_id, rereview_schedule_id
 from workflows.listing.workflow import ListingWorkflow
 from workflows.rereview.workflow import ReReviewWorkflow
@@ -110,12 +110,12 @@ async def ensure_rereview_schedule(
 
 
 async def start_listings(
-    client: Client, queues: TaskQueues, units: list[ListedUnit], concurrency: int = 100
+    client: Client, queues: TaskQueues, units: list[ListedUnitRef], concurrency: int = 100
 ) -> None:
     """Start (or find running) the ListingWorkflow of each unit, a bounded number at a time."""
     gate = asyncio.Semaphore(concurrency)
 
-    async def one(unit: ListedUnit) -> None:
+    async def one(unit: ListedUnitRef) -> None:
         async with gate:
             try:
                 await client.start_workflow(

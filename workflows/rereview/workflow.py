@@ -11,7 +11,7 @@ with workflow.unsafe.imports_passed_through():
     from shared.chinatime import at_china, china_date
     from shared.contracts.auth import Principal, Role
     from shared.contracts.listing import (
-        ListedUnit,
+        ListedUnitRef,
         Removal,
         ReReviewOpen,
         ReReviewOutcome,
@@ -200,7 +200,7 @@ class ReReviewWorkflow:
                 unknown=unknown, missing=missing,
             )
 
-    def _units_of(self, region: str) -> list[ListedUnit]:
+    def _units_of(self, region: str) -> list[ListedUnitRef]:
         assert self._plan is not None
         return [u for u in self._plan.units if u.region == region]
 

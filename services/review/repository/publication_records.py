@@ -25,7 +25,7 @@ from shared.contracts.batch import (
     PublicityRequest,
 )
 from shared.contracts.events import Facts
-from shared.contracts.listing import ListedUnit as ListedUnitRef
+from shared.contracts.listing import ListedUnitRef
 from shared.db import utcnow
 from shared.messaging.outbox import add_case_event, add_event
 

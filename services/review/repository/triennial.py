@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.review.models import ListedUnit, ListingSpotCheck, ReReview, YearlyReport
-from shared.contracts.listing import ListedUnit as ListedUnitRef
+from shared.contracts.listing import ListedUnitRef
 from shared.rules.model import Category
 
 

@@ -9,10 +9,9 @@ import pytest
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 
-from services.review.models import ListedUnit as ListedUnitRow
-from services.review.models import Publication
+from services.review.models import ListedUnit, Publication
 from shared.contracts.auth import Principal, Role
-from shared.contracts.listing import ListedUnit, Removal, RemovalReason, YearlyReportSubmitted
+from shared.contracts.listing import ListedUnitRef, Removal, RemovalReason, YearlyReportSubmitted
 from shared.rules.model import Category
 from shared.temporal import listing_workflow_id
 from shared.timeskip import start_time_skipping
@@ -28,14 +27,14 @@ async def test_yearly_reminders_then_removal(tmp_path: Path) -> None:
     env = await start_time_skipping(PUBLISHED)
     try:
         async with review_side(env, tmp_path) as side:
-            unit = ListedUnit(
+            unit = ListedUnitRef(
                 application_id="2020-5-110000-FAAAAAA", batch="2020-5", category=Category.GREEN_FACTORY,
                 region="110000", name="北京示例工厂", credit_code="91350100M000100Y43", published_at=PUBLISHED,
             )
             async with side.sessions() as session, session.begin():
                 session.add(Publication(id="p1", batch="2020-5", published_at=PUBLISHED, actor="test"))
                 await session.flush()
-                session.add(ListedUnitRow(
+                session.add(ListedUnit(
                     application_id=unit.application_id, publication_id="p1", batch="2020-5",
                     category="green_factory", region="110000", name=unit.name, credit_code=unit.credit_code,
                     status="listed", published_at=PUBLISHED,
@@ -76,7 +75,7 @@ async def test_yearly_reminders_then_removal(tmp_path: Path) -> None:
             removed = await side.events("review.unit.removed")
             assert len(removed) == 1 and removed[0]["payload"]["reasons"] == ["dishonest"]
             async with side.sessions() as session:
-                row = await session.get(ListedUnitRow, unit.application_id)
+                row = await session.get(ListedUnit, unit.application_id)
                 assert row is not None and row.status == "removed" and row.removal is not None
             # Three years of life in a few short runs, each far below the history limits.
             history = await handle.fetch_history()

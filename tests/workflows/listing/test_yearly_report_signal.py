@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from temporalio.contrib.pydantic import pydantic_data_converter
 
-from shared.contracts.listing import ListedUnit, ListingState, YearlyReportSubmitted
+from shared.contracts.listing import ListedUnitRef, ListingState, YearlyReportSubmitted
 from shared.rules.model import Category
 from shared.temporal import TaskQueues, listing_workflow_id
 from shared.timeskip import start_time_skipping
@@ -32,7 +32,7 @@ async def test_a_bare_year_decodes_as_the_model() -> None:
 async def test_old_and_new_signals_reach_the_workflow() -> None:
     env = await start_time_skipping(PUBLISHED)
     queues = TaskQueues(f"{new_run_id()}-")
-    unit = ListedUnit(
+    unit = ListedUnitRef(
         application_id="2020-5-110000-FREPORTS", batch="2020-5", category=Category.GREEN_FACTORY,
         region="110000", name="北京示例工厂", credit_code="91350100M000100Y43",
         published_at=PUBLISHED,
