@@ -36,13 +36,6 @@ class ApiError(HTTPException):
                          headers=headers)
 
 
-class LegacyApiError(HTTPException):
-    """The old shape, kept only while the services move to `ApiError` (issue 8)."""
-
-    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
-        super().__init__(status_code=status, detail={"code": code, "message": message, **extra})
-
-
 def not_found(what: str, what_zh: str | None = None) -> ApiError:
     return ApiError(ErrorCode.NOT_FOUND, f"{what} not found", f"未找到：{what_zh or what}")
 
