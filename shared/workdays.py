@@ -86,3 +86,14 @@ def reminder_instant(deadline: datetime, amount: int, unit: str) -> datetime:
     else:
         day = last_day + timedelta(days=1) - timedelta(days=amount)
     return at_china(day, hour=REMINDER_HOUR)
+
+
+def estimated_years(deadline: datetime, offsets: list[tuple[int, str]]) -> list[int]:
+    """The years whose working days a batch's reminders are planned with but for which the
+    installed package has no official table (the operator should update `chinese-calendar`)."""
+    if not any(unit == "working_days" for _, unit in offsets):
+        return []
+    days = [reminder_instant(deadline, amount, unit).astimezone(CHINA).date()
+            for amount, unit in offsets]
+    years = {d.year for d in days} | {deadline.astimezone(CHINA).year}
+    return sorted(y for y in years if not has_official_table(y))

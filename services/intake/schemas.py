@@ -22,6 +22,12 @@ class BatchCreate(BaseModel):
     title: str = ""
 
 
+class BatchWarning(BaseModel):
+    code: str
+    message: str
+    message_zh: str
+
+
 class BatchOut(BaseModel):
     code: str
     rule_set: str
@@ -29,6 +35,9 @@ class BatchOut(BaseModel):
     created_at: datetime
     deadline: datetime | None = None
     """Packages must reach the ministry strictly before this instant (China time)."""
+    warnings: list[BatchWarning] = []
+    """What operators should know, e.g. reminders planned on estimated working days."""
+
 
 
 class RuleSetOut(BaseModel):

@@ -44,3 +44,12 @@ def test_after_the_table_ends_fixed_date_holidays_are_still_not_working_days() -
     assert working_days_before(date(2027, 10, 8), 1) == date(2027, 9, 30)
     assert working_days_before(date(2027, 5, 6), 1) == date(2027, 4, 30)
     assert working_days_before(date(2027, 2, 15), 1) == date(2027, 2, 4)
+
+
+def test_years_without_an_official_table_are_named_only_for_working_day_reminders() -> None:
+    from shared.workdays import estimated_years
+
+    offsets = [(30, "calendar_days"), (1, "working_days")]
+    assert estimated_years(DEADLINE, offsets) == []
+    assert estimated_years(datetime(2028, 6, 1, tzinfo=CHINA), offsets) == [2028]
+    assert estimated_years(datetime(2028, 6, 1, tzinfo=CHINA), [(30, "calendar_days")]) == []

@@ -16,12 +16,13 @@ from services.intake.deps import (
     UnitOfWorkDep,
 )
 from services.intake.models import Batch
-from services.intake.schemas import BatchCreate, BatchOut, DeadlineIn
+from services.intake.schemas import BatchCreate, BatchOut, BatchWarning, DeadlineIn
 from shared.contracts.batch import BatchStart, BatchView, ExtendCommand, ReminderSpec
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.rules import RuleSet, RuleSetError
 from shared.temporal import batch_workflow_id
+from shared.workdays import estimated_years
 from workflows import handles
 from workflows.batch.workflow import BatchWorkflow
 
@@ -31,8 +32,26 @@ router = APIRouter(tags=["batches"])
 def batch_out(batch: Batch, rule_set: RuleSet) -> BatchOut:
     return BatchOut(
         code=batch.code, rule_set=batch.rule_set, title=batch.title, created_at=batch.created_at,
-        deadline=rule_set.submission_deadline_local,
+        deadline=rule_set.submission_deadline_local, warnings=calendar_warnings(rule_set),
     )
+
+
+def calendar_warnings(rule_set: RuleSet) -> list[BatchWarning]:
+    """Reminders counted in working days of a year the installed holiday table does not have
+    are planned on an estimate (fixed-date holidays only): say so, so the package is updated."""
+    years = estimated_years(
+        rule_set.submission_deadline, [(r.amount, r.unit) for r in rule_set.reminder_offsets]
+    )
+    if not years:
+        return []
+    listed = ", ".join(str(y) for y in years)
+    return [BatchWarning(
+        code="working_days_estimated",
+        message=f"no official holiday table for {listed}: reminders in working days are planned "
+        "on an estimate (fixed-date holidays only); update the chinese-calendar package",
+        message_zh=f"未安装{listed}年的法定节假日安排：按工作日计算的提醒日期为估算"
+        "（仅含固定日期节日），请更新 chinese-calendar 软件包",
+    )]
 
 
 @router.post("/batches", status_code=status.HTTP_201_CREATED, response_model=BatchOut)

@@ -29,6 +29,12 @@ async def test_rule_sets_authorities_and_batches_are_listed(platform: Platform) 
     listed = ok(await p.intake.get("/api/v1/batches", headers=p.auth("applicant", p.credit_code())))
     mine = [b for b in listed if b["code"] == batch]
     assert mine and mine[0]["deadline"] == "2020-06-01T00:00:00+08:00"
+    assert mine[0]["warnings"] == []  # 2020 has the official holiday table
+    # A batch whose working-day reminders fall in a year without the table says so (test-open:
+    # deadline 2099).
+    later = await new_batch(p, rule_set="test-open")
+    (warning,) = ok(await p.intake.get(f"/api/v1/batches/{later}", headers=p.auth("ministry")))["warnings"]
+    assert warning["code"] == "working_days_estimated" and "2099" in warning["message_zh"]
     bad = await p.intake.post("/api/v1/batches", json={"code": "3000-1", "rule_set": "nope"},
                               headers=p.auth("ministry"))
     assert bad.status_code == 422 and bad.json()["detail"]["field"] == "rule_set"
