@@ -68,7 +68,13 @@ async def record_removal(session: AsyncSession, *, record: RemovalRecord) -> Non
     )
 
 
-def yearly_report_due_event(session: AsyncSession, *, due: YearlyReportDue) -> None:
+async def yearly_report_due_event(session: AsyncSession, *, due: YearlyReportDue) -> None:
+    if not due.credit_code:
+        # A legacy unit listed without a code: its workflow still holds the empty code, but its
+        # authority may have completed it since, and the reminder must reach the enterprise.
+        unit = await session.get(ListedUnit, due.application_id)
+        if unit is not None and unit.credit_code:
+            due = due.model_copy(update={"credit_code": unit.credit_code})
     add_event(
         session, Facts.YEARLY_REPORT_DUE, due,
         key=f"yearly-report-due:{due.application_id}:{due.year}",

@@ -5,15 +5,24 @@ words as people type them) import, and their authorities complete the codes late
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from cli.inprocess import Platform
 from cli.synthetic import ok
+from services.review.app import PARTS
 from services.review.legacy import CsvShapeError, parse_legacy_csv
+from services.review.models import ListedUnit
+from services.review.repository import triennial_records
+from shared.contracts.listing import YearlyReportDue
+from shared.db import create_engine, migrate, session_factory
 from shared.identifiers import credit_code_check_char
+from shared.messaging.tables import MessagingBase, OutboxMessage
 from shared.rules.model import Category
+from tests.conftest import drop_run, make_settings, new_run_id
 
 LEGACY = """batch,category,region,name,credit_code,published_on
 {b},绿色工厂,北京市,北京老厂,{c1},2017-08-25
@@ -244,3 +253,31 @@ async def test_a_code_less_row_joins_the_unit_of_the_same_name_and_region(platfo
     assert before["credit_code_missing"] and after["status"] == "already_present"
     assert after["application_id"] == before["application_id"] and not after["credit_code_missing"]
     assert after["unit_id"] == code2
+
+
+async def test_yearly_reminder_of_a_completed_unit_reaches_the_enterprise(tmp_path: Path) -> None:
+    """The unit's workflow started with the empty code; once the authority completed it, the
+    yearly reminder names the code (so notify finds the enterprise)."""
+    settings = make_settings(new_run_id(), "unused:0", tmp_path)
+    await migrate(settings, "review", [PARTS.metadata, MessagingBase.metadata])
+    engine = create_engine(settings, "review")
+    sessions = session_factory(engine)
+    code = _valid_code("110000", "M000100Y4")
+    try:
+        [row] = parse_legacy_csv((HEADER + "2017-1,绿色工厂,110000,北京老厂,,2017-08-25\n").encode()).rows
+        async with sessions() as session, session.begin():
+            await triennial_records.import_legacy_units(session, rows=[row])
+            unit = await session.get(ListedUnit, row.application_id)
+            assert unit is not None
+            await triennial_records.set_credit_code(session, unit=unit, credit_code=code)
+            await triennial_records.yearly_report_due_event(session, due=YearlyReportDue(
+                application_id=row.application_id, name=row.name, credit_code=row.credit_code,
+                region=row.region, year=2025, due=date(2026, 8, 25)))
+        async with sessions() as session:
+            bodies = (await session.scalars(
+                select(OutboxMessage.body).where(OutboxMessage.routing_key == "review.yearly_report.due")
+            )).all()
+            assert [b["payload"]["credit_code"] for b in bodies] == [code]
+    finally:
+        await engine.dispose()
+        await drop_run(settings, consumers=())
