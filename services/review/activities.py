@@ -91,7 +91,7 @@ class ReviewActivities(ServiceActivities):
     @activity.defn(name=Activities.REVIEW_REMIND_YEARLY_REPORT)
     async def remind_yearly_report(self, due: YearlyReportDue) -> None:
         async def work(session: AsyncSession) -> None:
-            records.yearly_report_due_event(session, due=due)
+            await records.yearly_report_due_event(session, due=due)
 
         await self._in_transaction(work)
 

@@ -97,13 +97,27 @@ class ListedUnit(Base):
     region: Mapped[str] = mapped_column(String(6))
     name: Mapped[str] = mapped_column(String(200))
     credit_code: Mapped[str] = mapped_column(String(18))
+    """Empty for a legacy listing published without one, until its authority completes it."""
     status: Mapped[str] = mapped_column(String(16), default="published")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     legacy: Mapped[bool] = mapped_column(default=False, server_default="0")
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     removal: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    unit_id: Mapped[str] = mapped_column(
+        String(64), default=lambda ctx: ctx.get_current_parameters()["credit_code"],
+        server_default="",
+    )
+    """The unit this listing is of (one unit listed in two categories has two listings): its
+    credit code, or for a legacy unit without one an id from its exact name and region."""
 
-    __table_args__ = (Index("ix_listed_units_public", "batch", "category", "region"),)
+    __table_args__ = (
+        Index("ix_listed_units_public", "batch", "category", "region"),
+        Index("ix_listed_units_unit", "unit_id"),
+    )
+
+    @property
+    def credit_code_missing(self) -> bool:
+        return not self.credit_code
 
 
 class YearlyReport(Base):

@@ -9,6 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from shared.contracts.application import CaseView, MinistryDecision
 from shared.contracts.listing import RemovalReason, UnitCheck, YearlyReportOut
+from shared.identifiers import CreditCode
 
 
 class DecisionIn(BaseModel):
@@ -29,6 +30,11 @@ class ListedUnitOut(BaseModel):
     removed_at: datetime | None = None
     removal: dict[str, Any] | None = None
     yearly_report: YearlyReportOut | None = None
+    unit_id: str = Field(default="", description="the unit this listing is of (several "
+                         "listings, one per category, can be of one unit)")
+    credit_code_missing: bool = Field(
+        default=False, description="listed without a credit code, for its authority to complete"
+    )
 
 
 class PublicList(BaseModel):
@@ -180,3 +186,12 @@ class ProposedUnitOut(BaseModel):
     region: str
     name: str
     credit_code: str
+
+
+class CreditCodeIn(BaseModel):
+    credit_code: CreditCode
+
+
+class UnitListings(BaseModel):
+    unit_id: str
+    listings: list[ListedUnitOut]

@@ -208,11 +208,36 @@ class ReReviewScheduleRequest(BaseModel):
     published_at: datetime
 
 
+class LegacyRowReason(BaseModel):
+    """Why a row of a legacy list was not imported (or what to know about it)."""
+
+    field: str
+    message: str
+    message_zh: str
+
+
+class LegacyRowReport(BaseModel):
+    """What became of one line of a legacy list."""
+
+    line: int
+    status: str = Field(description="imported | already_present | rejected")
+    application_id: str | None = None
+    unit_id: str | None = Field(default=None, description="the unit this listing is of")
+    credit_code_missing: bool = False
+    reasons: list[LegacyRowReason] = Field(default_factory=list)
+    message: str = ""
+    message_zh: str = ""
+
+
 class LegacyImportResult(BaseModel):
     imported: int
     already_present: int
     rejected: list[dict[str, object]] = Field(default_factory=list)
     batches: list[str] = Field(default_factory=list)
+    credit_code_missing: int = Field(default=0, description="units for the authority to complete")
+    rows: list[LegacyRowReport] = Field(default_factory=list)
+    message: str = ""
+    message_zh: str = ""
 
 
 class ReReviewNotice(BaseModel):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,8 @@ from services.review.repository.triennial import listed_unit_contract
 from shared.contracts.events import Facts
 from shared.contracts.listing import (
     LegacyImportResult,
+    LegacyRowReason,
+    LegacyRowReport,
     RemovalRecord,
     ReReviewNotice,
     ReReviewOpen,
@@ -65,7 +68,13 @@ async def record_removal(session: AsyncSession, *, record: RemovalRecord) -> Non
     )
 
 
-def yearly_report_due_event(session: AsyncSession, *, due: YearlyReportDue) -> None:
+async def yearly_report_due_event(session: AsyncSession, *, due: YearlyReportDue) -> None:
+    if not due.credit_code:
+        # A legacy unit listed without a code: its workflow still holds the empty code, but its
+        # authority may have completed it since, and the reminder must reach the enterprise.
+        unit = await session.get(ListedUnit, due.application_id)
+        if unit is not None and unit.credit_code:
+            due = due.model_copy(update={"credit_code": unit.credit_code})
     add_event(
         session, Facts.YEARLY_REPORT_DUE, due,
         key=f"yearly-report-due:{due.application_id}:{due.year}",
@@ -218,19 +227,54 @@ async def add_finding(
 # ------------------------------------------------------------------ legacy lists
 
 
-async def import_legacy_units(session: AsyncSession, *, rows: list[LegacyRow]) -> tuple[int, int]:
-    """Insert the units not yet known; return how many were added and how many were there."""
-    known = set(
-        (await session.scalars(
-            select(ListedUnit.application_id).where(
-                ListedUnit.application_id.in_([r.application_id for r in rows])
-            )
+@dataclass
+class LegacyImport:
+    """What an import did: the rows as stored (a code-less row may have found its unit's code)
+    and one report per imported or already present line."""
+
+    rows: list[LegacyRow] = field(default_factory=list)
+    reports: list[LegacyRowReport] = field(default_factory=list)
+    added: int = 0
+    present: int = 0
+
+
+async def import_legacy_units(session: AsyncSession, *, rows: list[LegacyRow]) -> LegacyImport:
+    """Insert the listings not yet known. A row without a credit code whose exact name and
+    region belong to a unit with a code (in this file or already listed) is a listing of that
+    unit and takes its code; a row with a code finds a listing first imported without it."""
+    result = LegacyImport()
+    ids = {r.application_id for r in rows} | {r.uncoded_id for r in rows if r.credit_code}
+    known = {
+        u.application_id: u
+        for u in (await session.scalars(
+            select(ListedUnit).where(ListedUnit.application_id.in_(ids))
         )).all()
-    ) if rows else set()
+    } if rows else {}
+    codes = await _codes_by_name(session, rows)
     added: list[ListedUnit] = []
     for row in rows:
-        if row.application_id in known:
+        existing = known.get(row.application_id) or (
+            known.get(row.uncoded_id) if row.credit_code else None
+        )
+        if existing is not None:
+            notes: list[LegacyRowReason] = []
+            if row.credit_code and not existing.credit_code:
+                await set_credit_code(session, unit=existing, credit_code=row.credit_code)
+                notes.append(_note_completed(row.credit_code))
+            result.present += 1
+            result.rows.append(replace(
+                row, application_id=existing.application_id, credit_code=existing.credit_code,
+            ))
+            result.reports.append(_report(row.line, "already_present", existing, notes))
             continue
+        notes = []
+        if not row.credit_code and (code := codes.get((row.region, row.name))):
+            row = replace(row, credit_code=code)
+            notes.append(LegacyRowReason(
+                field="credit_code",
+                message=f"credit_code: taken from the same unit's other listing ({code})",
+                message_zh=f"统一社会信用代码：取自同一单位的其他名单记录（{code}）",
+            ))
         publication_id = f"legacy:{row.batch}"
         if await session.get(Publication, publication_id) is None:
             session.add(Publication(
@@ -241,15 +285,86 @@ async def import_legacy_units(session: AsyncSession, *, rows: list[LegacyRow]) -
         unit = ListedUnit(
             application_id=row.application_id, publication_id=publication_id, batch=row.batch,
             category=row.category.value, region=row.region, name=row.name,
-            credit_code=row.credit_code,
+            credit_code=row.credit_code, unit_id=row.unit_id,
             status="listed", published_at=row.published_at, legacy=True,
         )
         session.add(unit)
+        known[unit.application_id] = unit
         added.append(unit)
+        result.rows.append(row)
+        result.reports.append(_report(row.line, "imported", unit, notes))
+    result.added = len(added)
     if added:
         add_event(
             session, Facts.UNITS_IMPORTED,
-            LegacyImportResult(imported=len(added), already_present=len(known),
-                               batches=sorted({u.batch for u in added})),
+            LegacyImportResult(
+                imported=len(added), already_present=result.present,
+                batches=sorted({u.batch for u in added}),
+                credit_code_missing=sum(1 for u in added if not u.credit_code),
+            ),
         )
-    return len(added), len(known)
+    return result
+
+
+async def _codes_by_name(
+    session: AsyncSession, rows: list[LegacyRow]
+) -> dict[tuple[str, str], str]:
+    """The credit codes known for the (region, exact name) of the code-less rows."""
+    wanted = {(r.region, r.name) for r in rows if not r.credit_code}
+    if not wanted:
+        return {}
+    codes = {(r.region, r.name): r.credit_code for r in rows if r.credit_code}
+    listed = await session.execute(
+        select(ListedUnit.region, ListedUnit.name, ListedUnit.credit_code).where(
+            ListedUnit.name.in_({name for _, name in wanted}), ListedUnit.credit_code != ""
+        )
+    )
+    for region, name, code in listed.all():
+        codes.setdefault((region, name), code)
+    return {key: codes[key] for key in wanted if key in codes}
+
+
+def _note_completed(code: str) -> LegacyRowReason:
+    return LegacyRowReason(
+        field="credit_code", message=f"credit_code: completed from this row ({code})",
+        message_zh=f"统一社会信用代码：已按本行补全（{code}）",
+    )
+
+
+def _report(
+    line: int, status: str, unit: ListedUnit, notes: list[LegacyRowReason]
+) -> LegacyRowReport:
+    message, message_zh = {
+        "imported": ("imported", "已导入"),
+        "already_present": ("already present", "已存在"),
+    }[status]
+    if not unit.credit_code:
+        message += "; credit code missing, for the authority to complete"
+        message_zh += "；缺少统一社会信用代码，待所在地区主管部门补全"
+    return LegacyRowReport(
+        line=line, status=status, application_id=unit.application_id, unit_id=unit.unit_id,
+        credit_code_missing=not unit.credit_code, reasons=notes,
+        message=f"line {line}: {message}", message_zh=f"第{line}行：{message_zh}",
+    )
+
+
+async def set_credit_code(session: AsyncSession, *, unit: ListedUnit, credit_code: str) -> None:
+    """Complete the code of a unit listed without one: every listing of that unit (its exact
+    name and region) takes it, and joins the unit's listings under that code if there are any
+    (the same code is the same unit)."""
+    if unit.credit_code:
+        return
+    listings = (await session.scalars(
+        select(ListedUnit).where(ListedUnit.unit_id == unit.unit_id, ListedUnit.credit_code == "")
+        .with_for_update()
+    )).all()
+    for listing in {*listings, unit}:
+        listing.credit_code, listing.unit_id = credit_code, credit_code
+    await session.flush()
+
+
+async def listings_of_unit(session: AsyncSession, *, unit_id: str) -> list[ListedUnit]:
+    return list((await session.scalars(
+        select(ListedUnit).where(ListedUnit.unit_id == unit_id)
+        .order_by(ListedUnit.published_at, ListedUnit.application_id)
+    )).all())

@@ -39,14 +39,14 @@ def province(region: str) -> Principal:
 async def test_review_reminds_the_silent_removes_the_reported_and_publishes(tmp_path: Path) -> None:
     parsed = parse_legacy_csv(LEGACY.encode())
     # The third row's credit code has a wrong check character: rejected, the rest imported.
-    assert [r["line"] for r in parsed.rejected] == [4]
+    assert [r.line for r in parsed.rejected] == [4]
     assert len(parsed.rows) == 3
     env = await start_time_skipping(OPENS)
     try:
         async with review_side(env, tmp_path) as side:
             async with side.sessions() as session, session.begin():
-                added, _ = await triennial_records.import_legacy_units(session, rows=parsed.rows)
-                assert added == 3
+                done = await triennial_records.import_legacy_units(session, rows=parsed.rows)
+                assert done.added == 3
                 units = [row.unit() for row in parsed.rows]
             await start_listings(env.client, side.queues, units)
             handle = await start_rereview_now(env.client, ReReviewStart(batch="2017-1"), side.queues, OPENS)
