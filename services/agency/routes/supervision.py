@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 
 from fastapi import APIRouter, status
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.agency import recording, repository
@@ -132,11 +133,15 @@ async def start_ban(
                        f"抽查问题{finding_id}为一般问题，只有严重问题才对机构作出禁入处理")
     check = await _spot_check(uow.session, finding.spot_check_id)
     start = _ban_start(finding, check, rules)
+    out = _finding_out(finding, start)  # before a rollback expires the row
     # A finding recorded before bans were recorded with it may have none yet; once per finding.
-    await recording.record_ban(uow.session, start=start)
-    await uow.commit()
+    try:
+        await recording.record_ban(uow.session, start=start)
+        await uow.commit()
+    except IntegrityError:
+        await uow.session.rollback()  # a concurrent call recorded it: the ban is there
     await _start_ban(runtime, start)
-    return _finding_out(finding, start)
+    return out
 
 
 def _ban_start(finding: Finding, check: SpotCheck, rules: RuleBook) -> BanStart:
