@@ -8,6 +8,7 @@ from temporalio import activity
 from services.agency import recording, repository
 from services.agency.models import Engagement
 from services.agency.qualification import assess
+from services.agency.supervision import last_banned_day
 from shared.activities import ServiceActivities
 from shared.contracts.agency import BanLift, BanRecorded, BanStart
 from shared.contracts.application import EngagementRecord, ReportRecord
@@ -45,11 +46,13 @@ class AgencyActivities(ServiceActivities):
 
             ban = await repository.active_ban(session, agency_id=agency.id)
             if ban is not None:
+                last = last_banned_day(ban.ends_at, rules.zone)
                 raise Refused(ErrorCode.BANNED,
-                             f"agency {agency.id} is banned until {ban.ends_at.date()} "
-                             f"(finding {ban.finding_id})",
-                             f"机构{agency.id}因严重不良行为被禁止至{ban.ends_at.date()}",
-                             ends_at=ban.ends_at.isoformat())
+                             f"agency {agency.id} is banned through {last} (China time, the "
+                             f"whole day included; finding {ban.finding_id})",
+                             f"机构{agency.id}因严重不良行为被禁止承担评价项目至"
+                             f"{last:%Y年%m月%d日}（北京时间，含当日）",
+                             ends_at=ban.ends_at.isoformat(), last_day=last.isoformat())
 
             on = record.transition.at.astimezone(rules.zone).date()
             qualification = assess(repository.registration_of(agency), rules.agency,
@@ -108,11 +111,15 @@ class AgencyActivities(ServiceActivities):
                 return
             ban = await repository.active_ban(session, agency_id=record.report.agency_id)
             if ban is not None:
+                # The ban's own zone is its rule set's; every rule set so far is China time.
+                last = last_banned_day(ban.ends_at)
                 raise Refused(ErrorCode.BANNED,
-                             f"reports of agency {record.report.agency_id} are refused until "
-                             f"{ban.ends_at.date()} (finding {ban.finding_id})",
-                             f"机构{record.report.agency_id}的评价报告在{ban.ends_at.date()}前不予受理",
-                             ends_at=ban.ends_at.isoformat())
+                             f"reports of agency {record.report.agency_id} are refused through "
+                             f"{last} (China time, the whole day included; finding "
+                             f"{ban.finding_id})",
+                             f"机构{record.report.agency_id}的评价报告至{last:%Y年%m月%d日}"
+                             f"（北京时间，含当日）不予受理",
+                             ends_at=ban.ends_at.isoformat(), last_day=last.isoformat())
             await recording.add_report(session, record=record)
 
     @activity.defn(name=Activities.AGENCY_RECORD_BAN)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -52,6 +53,9 @@ class Batch(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+LIVE_PREDICATE: Final = f"stage <> '{Stage.REJECTED.value}'"
+
+
 class Application(Base):
     __tablename__ = "applications"
 
@@ -74,6 +78,12 @@ class Application(Base):
     __table_args__ = (
         Index("ix_applications_scope", "batch", "region", "category", "stage"),
         Index("ix_applications_credit_code", "credit_code"),
+        # One live application per batch, category and credit code, drafts included: two
+        # concurrent creations cannot both pass a read-then-insert check, the index refuses
+        # the second. A rejected one frees the place (the unit may apply again); the stage
+        # only ever moves to `rejected` at the end, so a projection update never collides.
+        Index("uq_applications_live", "batch", "category", "credit_code", unique=True,
+              postgresql_where=text(LIVE_PREDICATE), sqlite_where=text(LIVE_PREDICATE)),
     )
 
 

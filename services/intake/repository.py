@@ -116,6 +116,18 @@ class _Draft(BaseModel):
     region: str
 
 
+async def live_application(
+    session: AsyncSession, *, batch: str, category: str, credit_code: str
+) -> Application | None:
+    """The unit's application of this category in the batch that is not rejected, if any
+    (the partial unique index `uq_applications_live` allows at most one)."""
+    found: Application | None = await session.scalar(select(Application).where(
+        Application.batch == batch, Application.category == category,
+        Application.credit_code == credit_code, Application.stage != Stage.REJECTED.value,
+    ).limit(1))
+    return found
+
+
 async def add_draft(
     session: AsyncSession, *, batch: str, draft: BaseModel, needs_evaluation: bool
 ) -> Application:

@@ -257,6 +257,10 @@ class BanStart(BaseModel):
     decided_at: datetime
     ends_at: datetime
     reason: str
+    recorded: bool = False
+    """True when the caller recorded the ban with its finding (in one transaction), so it is
+    in force before the workflow runs; False in starts made before that (the workflow then
+    records it, as it always did)."""
 
 
 class BanRecorded(BaseModel):

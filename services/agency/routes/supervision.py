@@ -6,9 +6,10 @@ from __future__ import annotations
 import secrets
 
 from fastapi import APIRouter, status
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.agency import repository
+from services.agency import recording, repository
 from services.agency.deps import (
     MinistryDep,
     RuleBookDep,
@@ -106,6 +107,9 @@ async def add_finding(
     start = _ban_start(finding, check, rules) if body.severity == FindingSeverity.SERIOUS else None
     if start is not None:
         finding.ban_workflow_id = agency_ban_workflow_id(start.agency_id, start.finding_id)
+        # The ban is in force from the decision: its row (and the flags on the batch's reports,
+        # and the sanctioned fact) commits with the finding, not when the workflow gets to it.
+        await recording.record_ban(uow.session, start=start)
     await uow.commit()
     if start is not None:
         # After the commit: the finding is the record of the decision. Should Temporal be
@@ -116,21 +120,28 @@ async def add_finding(
 
 @router.put("/findings/{finding_id}/ban", response_model=AgencyFindingOut)
 async def start_ban(
-    finding_id: str, _: MinistryDep, session: SessionDep, runtime: RuntimeDep,
+    finding_id: str, _: MinistryDep, uow: UnitOfWorkDep, runtime: RuntimeDep,
     rules: RuleBookDep,
 ) -> AgencyFindingOut:
     """(Re)start the ban of a serious finding; idempotent: the ban already running stays."""
-    finding = await repository.get_finding(session, finding_id=finding_id)
+    finding = await repository.get_finding(uow.session, finding_id=finding_id)
     if finding is None:
         raise not_found(f"finding {finding_id}", f"抽查问题{finding_id}")
     if finding.severity != FindingSeverity.SERIOUS:
         raise ApiError(ErrorCode.WRONG_STAGE, f"finding {finding_id} is {finding.severity}; only "
                        "a serious finding sanctions the agency",
                        f"抽查问题{finding_id}为一般问题，只有严重问题才对机构作出禁入处理")
-    check = await _spot_check(session, finding.spot_check_id)
+    check = await _spot_check(uow.session, finding.spot_check_id)
     start = _ban_start(finding, check, rules)
+    out = _finding_out(finding, start)  # before a rollback expires the row
+    # A finding recorded before bans were recorded with it may have none yet; once per finding.
+    try:
+        await recording.record_ban(uow.session, start=start)
+        await uow.commit()
+    except IntegrityError:
+        await uow.session.rollback()  # a concurrent call recorded it: the ban is there
     await _start_ban(runtime, start)
-    return _finding_out(finding, start)
+    return out
 
 
 def _ban_start(finding: Finding, check: SpotCheck, rules: RuleBook) -> BanStart:
@@ -139,7 +150,7 @@ def _ban_start(finding: Finding, check: SpotCheck, rules: RuleBook) -> BanStart:
                     decided_at=finding.decided_at,
                     ends_at=ban_end(finding.decided_at, years=rule_set.agency.ban_years,
                                     zone=rule_set.zone),
-                    reason=finding.description)
+                    reason=finding.description, recorded=True)
 
 
 def _finding_out(finding: Finding, start: BanStart | None) -> AgencyFindingOut:

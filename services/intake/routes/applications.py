@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, status
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio.client import WorkflowHandle
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -42,6 +44,7 @@ from shared.contracts.application import (
 from shared.contracts.auth import Role
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
+from shared.labels import category_name
 from shared.rules import RuleSet
 from shared.rules.model import Category
 from shared.runtime import ServiceRuntime
@@ -123,12 +126,37 @@ async def create_application(
     rule_set = rules.get(found.rule_set)
     _check_rules(rule_set, body, batch)
     needs_evaluation = rule_set.requires_third_party_report.get(body.category, True)
-    app = await repository.add_draft(
-        uow.session, batch=batch, draft=body, needs_evaluation=needs_evaluation
-    )
-    await uow.commit()
+    # The read gives the usual answer; the unique index settles concurrent creations (both
+    # reads see nothing, one insert loses and is answered as if it had read the winner).
+    await _refuse_duplicate(uow.session, batch, body)
+    try:
+        app = await repository.add_draft(
+            uow.session, batch=batch, draft=body, needs_evaluation=needs_evaluation
+        )
+        await uow.commit()
+    except IntegrityError:
+        await uow.session.rollback()
+        await _refuse_duplicate(uow.session, batch, body)
+        raise
     await _start_case(runtime, app, rule_set)
     return application_out(app)
+
+
+async def _refuse_duplicate(session: AsyncSession, batch: str, body: ApplicationDraft) -> None:
+    existing = await repository.live_application(
+        session, batch=batch, category=body.category.value, credit_code=body.credit_code)
+    if existing is None:
+        return
+    stage = Stage(existing.stage)
+    raise ApiError(
+        ErrorCode.DUPLICATE,
+        f"credit code {body.credit_code} already has application {existing.id} in batch "
+        f"{batch} for {category_name(body.category.value, 'en')} ({stage.value}); continue "
+        "that one (a new application is possible only once it is rejected)",
+        f"统一社会信用代码{body.credit_code}在第{batch}批已有{category_name(body.category.value)}"
+        f"申报{existing.id}（{stage.zh}），请继续办理该申报，不能重复申报（未通过后方可重新申报）",
+        field="credit_code", application_id=existing.id,
+    )
 
 
 @router.put("/applications/{application_id}", response_model=ApplicationOut)

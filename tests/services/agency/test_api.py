@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import datetime, time
 from typing import Any
 
 from cli.inprocess import Platform
@@ -24,7 +25,9 @@ from cli.synthetic import (
     submit,
     submit_report,
 )
+from services.agency.models import Ban
 from services.agency.supervision import draw
+from shared.chinatime import CHINA
 
 
 def new_batch() -> str:
@@ -288,11 +291,17 @@ async def test_a_serious_finding_bans_the_agency_and_flags_its_reports(platform:
               "description": "出具虚假评价报告 / false evaluation report"},
         headers=p.auth("ministry")), 201)
     assert finding["ban_workflow_id"] == f"agency-ban:{agency_id}:{finding['id']}"
+    # In force as soon as the finding is answered, before the ban's workflow has run anything.
+    async with p.runtime("agency").sessions() as session:
+        assert await session.get(Ban, finding["id"]) is not None
+    refusal(await submit_report(p, pending, agency_id), 403, "Banned")
     # Starting it again (e.g. after Temporal was away) keeps the one ban.
     again = ok(await p.agency.put(f"/api/v1/findings/{finding['id']}/ban",
                                   headers=p.auth("ministry")))
     assert again["ban_ends_at"] == finding["ban_ends_at"]
     assert finding["ban_ends_at"][:4] == str(int(finding["decided_at"][:4]) + 3)
+    # The ban runs through its whole last day: it ends at 00:00 China time.
+    assert datetime.fromisoformat(finding["ban_ends_at"]).astimezone(CHINA).time() == time(0)
     sanctioned = await p.events.wait_for(
         lambda m: m["routing_key"] == "agency.agency.sanctioned"
         and m["body"]["payload"]["agency_id"] == agency_id)
