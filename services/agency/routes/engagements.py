@@ -149,7 +149,10 @@ async def submit_report(
     temporal: TemporalDep,
     rules: RuleBookDep,
     files: ReportFilesDep,
-    report: Annotated[str, Form(description="the structured report, JSON (EvaluationReport)")],
+    report: Annotated[
+        str, Form(description="the structured report, JSON (EvaluationReport)",
+                  max_length=1_000_000)
+    ],
     file: Annotated[UploadFile, File(description="the signed report, PDF or OFD")],
 ) -> ReportSubmitted:
     """The agency submits its evaluation report (multipart: `report` JSON and the signed

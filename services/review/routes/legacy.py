@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from services.review.deps import MinistryDep, RuleBookDep, RuntimeDep, UnitOfWorkDep
 from services.review.legacy import COLUMNS, CsvShapeError, parse_legacy_csv
 from services.review.repository import triennial_records
+from shared.contracts.bounds import Code
 from shared.contracts.listing import LegacyImportResult
 from shared.errors import ErrorCode
 from shared.http import ApiError
@@ -25,7 +26,7 @@ async def import_legacy_list(
         UploadFile,
         File(description="CSV: batch, category, region, name, credit_code, published_on"),
     ],
-    rule_set: Annotated[str, Form(description="rule set whose review cycle applies")] = "2020-5",
+    rule_set: Annotated[Code, Form(description="rule set whose review cycle applies")] = "2020-5",
 ) -> LegacyImportResult:
     """Import an already published list (idempotent); bad rows come back with their reasons."""
     try:
