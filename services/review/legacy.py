@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from shared.chinatime import at_china
+from shared.contracts.bounds import MAX_DATE, MIN_DATE, is_batch_code, text_problem
 from shared.contracts.listing import ListedUnitRef
 from shared.identifiers import credit_code_problem
 from shared.regions import AUTHORITIES
@@ -88,7 +90,11 @@ def parse_legacy_csv(data: bytes) -> Parsed:
         )
     parsed = Parsed()
     seen: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
+    try:
+        records = list(reader)
+    except csv.Error as err:  # a field beyond the csv module's limit (128 kB), a NUL in a field
+        raise CsvShapeError(f"line {reader.line_num}: {err}") from err
+    for number, raw in enumerate(records, start=2):
         row = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
         reasons: list[str] = []
         category = _category(row["category"], reasons)
@@ -98,14 +104,20 @@ def parse_legacy_csv(data: bytes) -> Parsed:
             reasons.append(f"credit_code: {problem}")
         if not row["name"]:
             reasons.append("name: empty")
+        elif (bad := text_problem(row["name"])) is not None or len(row["name"]) > 200:
+            reasons.append(f"name: {bad[0] if bad else 'longer than 200 characters'}")
         if not row["batch"]:
             reasons.append("batch: empty")
+        elif not is_batch_code(row["batch"]):
+            # The code names a workflow, a schedule and a file; `../../x` is not one.
+            reasons.append(f"batch: {row['batch'][:40]!r} is not a batch code (e.g. 2020-5)")
         published = _date(row["published_on"], reasons)
         if reasons or category is None or region is None or published is None:
             parsed.rejected.append({"line": number, "reasons": reasons, "row": row})
             continue
         item = LegacyRow(
-            line=number, batch=row["batch"], category=category, region=region, name=row["name"],
+            line=number, batch=row["batch"], category=category, region=region,
+            name=unicodedata.normalize("NFC", row["name"]),
             credit_code=row["credit_code"].upper(), published_at=at_china(published, hour=0),
         )
         if item.application_id in seen:
@@ -143,7 +155,11 @@ def _region(value: str, reasons: list[str]) -> str | None:
 
 def _date(value: str, reasons: list[str]) -> date | None:
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
-        reasons.append(f"published_on: {value!r} is not a date (YYYY-MM-DD)")
+        reasons.append(f"published_on: {value[:40]!r} is not a date (YYYY-MM-DD)")
         return None
+    if not MIN_DATE <= day <= MAX_DATE:
+        reasons.append(f"published_on: {value!r} is not between {MIN_DATE} and {MAX_DATE}")
+        return None
+    return day

@@ -17,7 +17,7 @@ from typing import Annotated, Any, Final, Literal
 from annotated_types import MaxLen
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from shared.contracts.bounds import FreeText, Name, ShortText, bilingual_error
+from shared.contracts.bounds import Email, FreeText, Name, ShortText, bilingual_error
 from shared.identifiers import ALPHABET, CREDIT_CODE_LENGTH, credit_code_check_char
 from shared.regions import RegionCode
 from shared.rules.model import Category
@@ -176,7 +176,7 @@ class Contact(_Body):
 
     name: Annotated[Name, Field(min_length=1, max_length=100)]
     phone: Annotated[str, MaxLen(20), AfterValidator(_phone)]
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = (
+    email: Annotated[Email, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = (
         None
     )
 

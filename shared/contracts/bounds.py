@@ -27,6 +27,7 @@ __all__ = [
     "MIN_DATE",
     "BatchCode",
     "Code",
+    "Email",
     "FreeText",
     "Identifier",
     "Limit",
@@ -40,6 +41,8 @@ __all__ = [
     "Year",
     "bilingual_error",
     "clean_text",
+    "is_batch_code",
+    "text_problem",
 ]
 
 INT64_MAX: Final = 2**63 - 1
@@ -50,9 +53,14 @@ MAX_DATE: Final = date(2200, 12, 31)
 def bilingual_error(kind: str, message_en: str, message_zh: str) -> PydanticCustomError:
     """A validation error whose `msg` is English and whose context holds the Chinese text
     (`shared.http` puts it in the refusal's `message_zh`)."""
-    # Braces would be read as template fields by pydantic-core.
-    safe = message_en.replace("{", "(").replace("}", ")")
-    return PydanticCustomError(kind, safe, {"message_zh": message_zh})
+    # Braces would be read as template fields by pydantic-core; a lone surrogate echoed from
+    # the input would make the error itself unrenderable (a 500 instead of a 422).
+    safe = _printable(message_en).replace("{", "(").replace("}", ")")
+    return PydanticCustomError(kind, safe, {"message_zh": _printable(message_zh)})
+
+
+def _printable(text: str) -> str:
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 # ----------------------------------------------------------------------------- integers
@@ -90,8 +98,12 @@ _BATCH_RE: Final = re.compile(r"^[0-9A-Za-z][0-9A-Za-z_-]{0,31}$")
 _IDENTIFIER_RE: Final = re.compile(r"^(\*|[0-9A-Za-z][0-9A-Za-z_.:-]{0,99})$")
 
 
+def is_batch_code(value: str) -> bool:
+    return _BATCH_RE.match(value) is not None
+
+
 def _batch_code(value: str) -> str:
-    if not _BATCH_RE.match(value):
+    if not is_batch_code(value):
         raise bilingual_error(
             "batch_code",
             "a batch code is 1 to 32 letters, digits, '-' or '_', beginning with a letter or "
@@ -151,6 +163,16 @@ def clean_text(value: str, *, multiline: bool = False) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def text_problem(value: str, *, multiline: bool = False) -> tuple[str, str] | None:
+    """None if `clean_text` accepts `value`, else its reason in English and Chinese (for
+    row-wise reports of an uploaded file)."""
+    try:
+        clean_text(value, multiline=multiline)
+    except PydanticCustomError as err:
+        return err.message(), str((err.context or {}).get("message_zh", err.message()))
+    return None
+
+
 def _one_line(value: str) -> str:
     return clean_text(value)
 
@@ -163,5 +185,8 @@ Name = Annotated[str, MaxLen(200), AfterValidator(_one_line)]
 """A name (an enterprise's, a person's, a batch's title): one line, at most 200 characters."""
 ShortText = Annotated[str, MaxLen(500), AfterValidator(_one_line)]
 SearchText = Annotated[str, MaxLen(200), AfterValidator(_one_line)]
+Email = Annotated[str, MaxLen(320), AfterValidator(_one_line)]
+"""Only the characters are checked here (a NUL is refused by PostgreSQL); each use keeps its
+own pattern, the mail server being the judge of deliverability."""
 FreeText = Annotated[str, MaxLen(10_000), AfterValidator(_free)]
 """Free text (a reason, a finding, grounds): new lines and tabs allowed, at most 10,000."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, UploadFile, status
 from pydantic import ValidationError
 
 from services.agency import repository
@@ -33,6 +33,7 @@ from shared.contracts.application import (
     ReportCommand,
 )
 from shared.contracts.auth import Role
+from shared.contracts.bounds import BatchCode
 from shared.errors import ErrorCode
 from shared.http import ApiError, validation_refusal
 from shared.rules.model import Category
@@ -201,7 +202,7 @@ async def submit_report(
 @router.get("/reports", response_model=list[ReportOut])
 async def list_reports(
     principal: PrincipalDep, session: SessionDep,
-    batch: Annotated[str | None, Query(max_length=32)] = None, flagged: bool | None = None,
+    batch: BatchCode | None = None, flagged: bool | None = None,
 ) -> list[ReportOut]:
     """Reports: an agency's own; all for the ministry (e.g. those flagged for review)."""
     if principal.role not in (Role.AGENCY, Role.MINISTRY, Role.OPS):
