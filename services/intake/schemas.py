@@ -6,11 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from shared.contracts.applicant import ApplicationData
 from shared.contracts.application import ExclusionDeclarations, RecommendationDecision, Stage
-from shared.contracts.bounds import Code, FreeText, Name
+from shared.contracts.bounds import Code, FreeText, Name, SaneDatetime
 from shared.rules.model import Category
 
 ApplicationDraft = ApplicationData
@@ -99,7 +99,7 @@ class ExclusionUploadOut(BaseModel):
 
 
 class DeadlineIn(BaseModel):
-    deadline: AwareDatetime = Field(
+    deadline: SaneDatetime = Field(
         description="the new deadline, with its offset (China time: +08:00)"
     )
     reason: FreeText = Field(default="", max_length=2000)

@@ -5,10 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from shared.contracts.application import CaseView, MinistryDecision
-from shared.contracts.bounds import BatchCode, FreeText, Identifier, Name, Seed
+from shared.contracts.bounds import (
+    BatchCode,
+    FreeText,
+    Identifier,
+    Name,
+    SaneDatetime,
+    Seed,
+)
 from shared.contracts.listing import RemovalReason, UnitCheck, YearlyReportOut
 
 
@@ -156,7 +163,7 @@ class FindingOut(BaseModel):
 
 class InformationRequestIn(BaseModel):
     question: FreeText = Field(min_length=1, max_length=5000)
-    due: AwareDatetime = Field(
+    due: SaneDatetime = Field(
         description="when the authority must answer, with its offset (+08:00)"
     )
 

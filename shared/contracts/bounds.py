@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Final
 
 from annotated_types import Ge, Le, MaxLen
-from pydantic import AfterValidator
+from pydantic import AfterValidator, AwareDatetime
 from pydantic_core import PydanticCustomError
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Offset",
     "RowId",
     "SaneDate",
+    "SaneDatetime",
     "SearchText",
     "Seed",
     "ShortText",
@@ -89,6 +90,16 @@ def _sane_date(value: date) -> date:
 SaneDate = Annotated[date, AfterValidator(_sane_date)]
 """A calendar date the programme can mean (1900-2200): year 1 or 9999 would overflow the
 arithmetic on it (a deadline, a ban's last day)."""
+
+
+def _sane_instant(value: datetime) -> datetime:
+    _sane_date(value.date())
+    return value
+
+
+SaneDatetime = Annotated[AwareDatetime, AfterValidator(_sane_instant)]
+"""An instant with its offset, in 1900-2200 (`9999-12-31T23:59:59-08:00` is past year 9999 in
+UTC, where timers are set)."""
 
 
 # ----------------------------------------------------------------------------- codes and ids

@@ -129,3 +129,13 @@ async def test_exclusion_list_refuses_a_nul_in_a_name(platform: Platform) -> Non
         files={"file": ("list.csv", csv.encode(), "text/csv")}, headers=p.auth("ministry"))
     assert response.status_code == 422, response.text[:300]
     assert conforms(response.json())
+
+
+@pytest.mark.parametrize("when", ["0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59-08:00"])
+async def test_a_deadline_at_the_ends_of_time_is_refused(platform: Platform, when: str) -> None:
+    p = platform
+    batch = await new_batch(p)
+    response = await p.intake.post(f"/api/v1/batches/{batch}/deadline",
+                                   json={"deadline": when}, headers=p.auth("ministry"))
+    assert 400 <= response.status_code < 500, response.text[:300]
+    assert conforms(response.json())
