@@ -41,7 +41,7 @@ class QualificationOut(Qualification):
 class RelationIn(BaseModel):
     related_code: CreditCode
     kind: RelationKind
-    note: str = Field(default="", max_length=2000)
+    note: FreeText = Field(default="", max_length=2000)
 
 
 class RelationOut(BaseModel):
@@ -88,7 +88,7 @@ class EngagementCreate(BaseModel):
 
 class AcceptanceIn(BaseModel):
     accept: bool = True
-    note: str = Field(default="", max_length=2000)
+    note: FreeText = Field(default="", max_length=2000)
     independence: IndependenceDeclaration | None = Field(
         default=None, description="required to accept: the agency's declaration of independence"
     )
