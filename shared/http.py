@@ -11,6 +11,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -78,7 +79,7 @@ _ZH_BY_TYPE: Final = {
     "less_than_equal": "数值过大",
     "less_than": "数值过大",
     "too_short": "至少需要填写一项",
-    "too_long": "项目过多",
+    "too_long": "内容过长或项目过多",
     "bool_parsing": "应为是或否（true/false）",
     "bool_type": "应为是或否（true/false）",
     "float_parsing": "应为数字",
@@ -100,6 +101,11 @@ _ZH_BY_TYPE: Final = {
     "uuid_parsing": "编号格式不正确",
     "value_error": "取值不正确",
     "url_parsing": "网址格式不正确",
+    "date_from_datetime_inexact": "日期格式不正确（YYYY-MM-DD）",
+    "date_type": "日期格式不正确（YYYY-MM-DD）",
+    "string_unicode": "文字编码不正确",
+    "int_from_string": "应为整数",
+    "finite_number": "应为有限的数字",
 }
 
 
@@ -128,12 +134,24 @@ def _field(loc: Sequence[Any], body: Any) -> str:
     return ".".join(parts)
 
 
+def _encodable(value: Any) -> Any:
+    """`value` with every lone surrogate written out (`\\ud800`): an error that echoes the
+    input back must itself be UTF-8, or answering the refusal fails with a 500."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_encodable(k): _encodable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(v) for v in value]
+    return value
+
+
 def validation_refusal(errors: Sequence[Any], body: Any = None) -> dict[str, Any]:
     """A request validation failure as a refusal: the first problem names the field, every
     problem is listed under `errors` with its own `message_zh`."""
     items: list[dict[str, Any]] = []
     for error in errors:
-        item = dict(error)
+        item = _encodable(jsonable_encoder(dict(error)))
         ctx = item.get("ctx") or {}
         item["message_zh"] = ctx.get("message_zh") or _ZH_BY_TYPE.get(item["type"], "输入不正确")
         items.append(item)
@@ -204,6 +222,23 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         body = validation_refusal(exc.errors(), exc.body)
         return JSONResponse(status_code=422, content={"detail": body})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _plain(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        # Our refusals carry their body; the router's own (no such path: a path parameter
+        # holding `/`, say; a method not allowed) get one too.
+        if isinstance(exc.detail, dict):
+            detail: dict[str, Any] = exc.detail
+        elif exc.status_code == 405:
+            detail = refusal_body(ErrorCode.NOT_FOUND, "method not allowed on this path",
+                                  "此路径不支持该请求方法", None, {})
+        elif exc.status_code == 404:
+            detail = refusal_body(ErrorCode.NOT_FOUND, "no such path", "没有这个地址", None, {})
+        else:
+            code = next((c for c in ErrorCode if c.status == exc.status_code), ErrorCode.INVALID)
+            detail = refusal_body(code, str(exc.detail), "请求不正确", None, {})
+        return JSONResponse(status_code=exc.status_code, content={"detail": detail},
+                            headers=exc.headers)
 
     @app.exception_handler(WorkflowUpdateFailedError)
     async def _update_failed(_: Request, exc: WorkflowUpdateFailedError) -> JSONResponse:

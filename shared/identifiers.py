@@ -22,6 +22,7 @@ import secrets
 import uuid
 from typing import Annotated, Final
 
+from annotated_types import MaxLen
 from pydantic import AfterValidator, BeforeValidator
 
 from shared.rules.model import Category
@@ -110,7 +111,9 @@ def _require_str(value: object) -> object:
     return value
 
 
-CreditCode = Annotated[str, BeforeValidator(_require_str), AfterValidator(validate_credit_code)]
+CreditCode = Annotated[
+    str, BeforeValidator(_require_str), MaxLen(64), AfterValidator(validate_credit_code)
+]
 """Pydantic field type: a normalised, valid GB 32100 unified social credit code."""
 
 

@@ -13,6 +13,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Annotated, Final
 
+from annotated_types import MaxLen
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict
 
 __all__ = [
@@ -138,5 +139,7 @@ def _require_str(value: object) -> object:
     return value
 
 
-RegionCode = Annotated[str, BeforeValidator(_require_str), AfterValidator(validate_region_code)]
+RegionCode = Annotated[
+    str, BeforeValidator(_require_str), MaxLen(20), AfterValidator(validate_region_code)
+]
 """Pydantic field type: the code of one of the 37 recommending authorities."""

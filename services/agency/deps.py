@@ -11,6 +11,7 @@ from services.agency import repository
 from services.agency.files import ReportFiles
 from services.agency.models import Engagement
 from shared.access import may_see_case
+from shared.contracts.bounds import Identifier
 from shared.deps import (
     AgencyDep,
     ApplicantDep,
@@ -48,7 +49,7 @@ ReportFilesDep = Annotated[ReportFiles, Depends(get_report_files)]
 
 
 async def visible_engagement(
-    engagement_id: str, principal: PrincipalDep, uow: UnitOfWorkDep
+    engagement_id: Identifier, principal: PrincipalDep, uow: UnitOfWorkDep
 ) -> Engagement:
     """The engagement `engagement_id` if the caller may see it: its agency, its applicant,
     the ministry and ops. Others get 404, as for one that does not exist. Loaded in the

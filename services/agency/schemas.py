@@ -18,6 +18,7 @@ from shared.contracts.agency import (
     RelationKind,
     StoredFile,
 )
+from shared.contracts.bounds import BatchCode, FreeText, Identifier, RowId, Seed
 from shared.identifiers import CreditCode
 
 
@@ -40,7 +41,7 @@ class QualificationOut(Qualification):
 class RelationIn(BaseModel):
     related_code: CreditCode
     kind: RelationKind
-    note: str = Field(default="", max_length=2000)
+    note: FreeText = Field(default="", max_length=2000)
 
 
 class RelationOut(BaseModel):
@@ -76,8 +77,8 @@ class PreparerOut(BaseModel):
 
 
 class EngagementCreate(BaseModel):
-    application_id: str
-    agency_id: str
+    application_id: Identifier
+    agency_id: Identifier
     independence: IndependenceDeclaration
     self_evaluation_prepared_by: CreditCode | None = Field(
         default=None,
@@ -87,7 +88,7 @@ class EngagementCreate(BaseModel):
 
 class AcceptanceIn(BaseModel):
     accept: bool = True
-    note: str = Field(default="", max_length=2000)
+    note: FreeText = Field(default="", max_length=2000)
     independence: IndependenceDeclaration | None = Field(
         default=None, description="required to accept: the agency's declaration of independence"
     )
@@ -116,16 +117,16 @@ class ReportOut(BaseModel):
 
 
 class AgencySpotCheckIn(BaseModel):
-    batch: str = Field(min_length=1, max_length=32)
-    seed: int | None = Field(default=None, ge=0, lt=2**63,
-                             description="reproduces a draw; a fresh one is chosen when absent")
+    batch: BatchCode
+    seed: Seed | None = Field(default=None,
+                              description="reproduces a draw; a fresh one is chosen when absent")
 
 
 class AgencyFindingIn(BaseModel):
-    agency_id: str
+    agency_id: Identifier
     severity: FindingSeverity
-    description: str = Field(min_length=1, max_length=5000)
-    report_ids: list[int] = Field(default_factory=list, max_length=500)
+    description: FreeText = Field(min_length=1, max_length=5000)
+    report_ids: list[RowId] = Field(default_factory=list, max_length=500)
 
 
 class AgencyFindingOut(BaseModel):

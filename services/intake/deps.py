@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from services.intake import repository
 from services.intake.models import Application
 from shared.access import may_see_case
+from shared.contracts.bounds import Identifier
 from shared.deps import (
     ApplicantDep,
     MinistryDep,
@@ -47,7 +48,7 @@ def get_storage(request: Request) -> Storage:
 
 
 async def visible_application(
-    application_id: str, principal: PrincipalDep, uow: UnitOfWorkDep
+    application_id: Identifier, principal: PrincipalDep, uow: UnitOfWorkDep
 ) -> Application:
     """The application of the path, if the caller may see it; 404 otherwise, so that its
     existence does not leak. Loaded in the request's unit of work, so a route that records

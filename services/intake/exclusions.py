@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
 from services.intake.eligibility import DATED_KINDS
 from shared.contracts.application import ExclusionKind
+from shared.contracts.bounds import MAX_DATE, MIN_DATE, text_problem
 from shared.identifiers import credit_code_problem
 
 COLUMNS: Final = ("credit_code", "name", "date", "rectified", "note")
@@ -164,11 +166,22 @@ def _row(kind: ExclusionKind, line: int, cells: dict[str, str]) -> ParsedRow:
             f"{cells.get('rectified', '')!r} is not true or false",
             f"“{cells.get('rectified', '')}”应为是或否（true/false）",
         )
+    if event_date is not None and not MIN_DATE <= event_date <= MAX_DATE:
+        raise CsvProblem(line, "date", f"{raw_date!r} is not between {MIN_DATE} and {MAX_DATE}",
+                         f"日期“{raw_date}”应在{MIN_DATE}至{MAX_DATE}之间")
+    # Stored and shown as they are: a NUL (refused by PostgreSQL), a control or bidirectional
+    # character is refused here, with its line.
+    for column, multiline, limit in (("name", False, 200), ("note", True, 2000)):
+        bad = text_problem(cells.get(column, ""), multiline=multiline)
+        if bad is None and len(cells.get(column, "")) > limit:
+            bad = f"longer than {limit} characters", f"超过{limit}个字符"
+        if bad is not None:
+            raise CsvProblem(line, column, *bad)
     return ParsedRow(
         line=line,
         credit_code=code,
-        name=cells.get("name", "")[:200],
+        name=unicodedata.normalize("NFC", cells.get("name", "")),
         event_date=event_date,
         rectified=rectified,
-        note=cells.get("note", ""),
+        note=unicodedata.normalize("NFC", cells.get("note", "")),
     )

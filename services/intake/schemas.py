@@ -6,10 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from shared.contracts.applicant import ApplicationData
 from shared.contracts.application import ExclusionDeclarations, RecommendationDecision, Stage
+from shared.contracts.bounds import Code, FreeText, Name, SaneDatetime
 from shared.rules.model import Category
 
 ApplicationDraft = ApplicationData
@@ -17,9 +18,9 @@ ApplicationDraft = ApplicationData
 
 
 class BatchCreate(BaseModel):
-    code: str = Field(pattern=r"^[0-9]{4}-[0-9]{1,2}$", examples=["2020-5"])
-    rule_set: str = Field(examples=["2020-5"])
-    title: str = ""
+    code: str = Field(pattern=r"^[0-9]{4}-[0-9]{1,2}$", max_length=32, examples=["2020-5"])
+    rule_set: Code = Field(examples=["2020-5"])
+    title: Name = ""
 
 
 class BatchWarning(BaseModel):
@@ -70,7 +71,7 @@ class SubmitIn(BaseModel):
 
 class RecommendationIn(BaseModel):
     decision: RecommendationDecision
-    reason: str = Field(default="", max_length=2000)
+    reason: FreeText = Field(default="", max_length=2000)
 
 
 class AttachmentKind(StrEnum):
@@ -107,11 +108,11 @@ class ExclusionUploadOut(BaseModel):
 
 
 class DeadlineIn(BaseModel):
-    deadline: AwareDatetime = Field(
+    deadline: SaneDatetime = Field(
         description="the new deadline, with its offset (China time: +08:00)"
     )
-    reason: str = Field(default="", max_length=2000)
+    reason: FreeText = Field(default="", max_length=2000)
 
 
 class InformationIn(BaseModel):
-    answer: str = Field(min_length=1, max_length=10000)
+    answer: FreeText = Field(min_length=1, max_length=10000)

@@ -10,6 +10,7 @@ from services.notify import repository
 from services.notify.deps import PrincipalDep, SessionDep, StaffDep
 from services.notify.schemas import ContactIn, ContactOut, NotificationOut
 from shared.contracts.auth import Principal, Role
+from shared.contracts.bounds import Identifier, Offset
 from shared.db import utcnow
 from shared.http import not_found
 
@@ -39,7 +40,7 @@ async def put_my_contact(
 
 
 @router.get("/contacts/{role}/{scope}", response_model=ContactOut)
-async def contact_of(role: Role, scope: str, _: StaffDep, session: SessionDep) -> ContactOut:
+async def contact_of(role: Role, scope: Identifier, _: StaffDep, session: SessionDep) -> ContactOut:
     """Any principal's contact (ministry, ops)."""
     contact = await repository.get_contact(session, Principal(role=role, scope=scope))
     if contact is None:
@@ -49,7 +50,7 @@ async def contact_of(role: Role, scope: str, _: StaffDep, session: SessionDep) -
 
 @router.put("/contacts/{role}/{scope}", response_model=ContactOut)
 async def put_contact_of(
-    role: Role, scope: str, body: ContactIn, staff: StaffDep, session: SessionDep
+    role: Role, scope: Identifier, body: ContactIn, staff: StaffDep, session: SessionDep
 ) -> ContactOut:
     """Set any principal's contact (ministry, ops), e.g. an authority's official mailbox."""
     async with session.begin():
@@ -66,7 +67,7 @@ async def inbox(
     session: SessionDep,
     unread: Annotated[bool | None, Query(description="true: unread only; false: read only")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> list[NotificationOut]:
     """The caller's notifications, newest first."""
     rows = await repository.inbox(
@@ -77,7 +78,7 @@ async def inbox(
 
 @router.post("/inbox/{notification_id}/read", response_model=NotificationOut)
 async def mark_read(
-    notification_id: str, principal: PrincipalDep, session: SessionDep
+    notification_id: Identifier, principal: PrincipalDep, session: SessionDep
 ) -> NotificationOut:
     """Mark one of the caller's notifications read (idempotent); 404 for anyone else's."""
     async with session.begin():

@@ -7,12 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from shared.contracts.bounds import Email
+
 Language = Literal["zh", "en"]
 
 
 class ContactIn(BaseModel):
     # A light check: the mail server is the judge of deliverability.
-    email: str = Field(max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+    email: Email = Field(max_length=320, pattern=r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
     language: Language = "zh"
 
 

@@ -5,16 +5,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from shared.contracts.application import CaseView, MinistryDecision
+from shared.contracts.bounds import (
+    BatchCode,
+    FreeText,
+    Identifier,
+    Name,
+    SaneDatetime,
+    Seed,
+)
 from shared.contracts.listing import RemovalReason, UnitCheck, YearlyReportOut
 from shared.identifiers import CreditCode
 
 
 class DecisionIn(BaseModel):
     decision: MinistryDecision
-    reason: str = Field(default="", max_length=2000)
+    reason: FreeText = Field(default="", max_length=2000)
 
 
 class ListedUnitOut(BaseModel):
@@ -86,18 +94,18 @@ class OpsCaseOut(BaseModel):
 
 
 class RemovalIn(BaseModel):
-    reasons: list[RemovalReason] = Field(min_length=1)
-    note: str = Field(default="", max_length=2000)
+    reasons: list[RemovalReason] = Field(min_length=1, max_length=20)
+    note: FreeText = Field(default="", max_length=2000)
 
 
 class YearlyReportIn(BaseModel):
     year: int = Field(ge=2016, le=2100)
     url: str = Field(pattern=r"^https?://", max_length=500)
-    summary: str = Field(default="", max_length=5000)
+    summary: FreeText = Field(default="", max_length=5000)
 
 
 class ReReviewReportIn(BaseModel):
-    results: list[UnitCheck] = Field(min_length=1)
+    results: list[UnitCheck] = Field(min_length=1, max_length=5000)
 
 
 class ReReviewOut(BaseModel):
@@ -124,8 +132,8 @@ class ScheduleOut(BaseModel):
 
 
 class SpotCheckIn(BaseModel):
-    batch: str | None = None
-    seed: int | None = Field(
+    batch: BatchCode | None = None
+    seed: Seed | None = Field(
         default=None, description="omit for a fresh random seed; it is recorded"
     )
 
@@ -141,10 +149,10 @@ class SpotCheckOut(BaseModel):
 
 
 class FindingIn(BaseModel):
-    application_id: str
+    application_id: Identifier
     qualifies: bool
-    finding: str = Field(min_length=1, max_length=5000)
-    reasons: list[RemovalReason] = Field(default_factory=list)
+    finding: FreeText = Field(min_length=1, max_length=5000)
+    reasons: list[RemovalReason] = Field(default_factory=list, max_length=20)
 
 
 class FindingOut(BaseModel):
@@ -160,24 +168,22 @@ class FindingOut(BaseModel):
 
 
 class InformationRequestIn(BaseModel):
-    question: str = Field(min_length=1, max_length=5000)
-    due: AwareDatetime = Field(
+    question: FreeText = Field(min_length=1, max_length=5000)
+    due: SaneDatetime = Field(
         description="when the authority must answer, with its offset (+08:00)"
     )
 
 
 class ObjectionIn(BaseModel):
-    application_id: str
-    lodged_by: str = Field(
-        min_length=1, max_length=200, description="name of the person or body objecting"
-    )
-    contact: str = Field(default="", max_length=200)
-    grounds: str = Field(min_length=5, max_length=10000)
+    application_id: Identifier
+    lodged_by: Name = Field(min_length=1, description="name of the person or body objecting")
+    contact: Name = Field(default="")
+    grounds: FreeText = Field(min_length=5, max_length=10000)
 
 
 class ObjectionResolutionIn(BaseModel):
     upheld: bool
-    resolution: str = Field(min_length=1, max_length=5000)
+    resolution: FreeText = Field(min_length=1, max_length=5000)
 
 
 class ProposedUnitOut(BaseModel):

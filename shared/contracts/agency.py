@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Field, model_validator
 
 from shared.contracts.applicant import bilingual_error
+from shared.contracts.bounds import FreeText, Name, SaneDate, ShortText
 from shared.identifiers import CreditCode
 from shared.rules.model import Category
 
@@ -32,19 +33,19 @@ class StaffMember(BaseModel):
     """One person on the agency's roster. `major` is a related-major code of the rule set
     (e.g. ``energy``) or free text; free text counts only when it names a related major."""
 
-    name: str = Field(min_length=1, max_length=100)
+    name: Name = Field(min_length=1, max_length=100)
     full_time: bool
     title: Title
-    major: str = Field(min_length=1, max_length=100)
+    major: Name = Field(min_length=1, max_length=100)
 
 
 class WorkRecord(BaseModel):
     """A piece of relevant work. `ended_on` None means still under way."""
 
     kind: RecordKind
-    title: str = Field(min_length=1, max_length=300)
-    started_on: date
-    ended_on: date | None = None
+    title: ShortText = Field(min_length=1, max_length=300)
+    started_on: SaneDate
+    ended_on: SaneDate | None = None
 
     @model_validator(mode="after")
     def _dates(self) -> WorkRecord:
@@ -58,11 +59,11 @@ class AgencyRegistration(BaseModel):
     """What an agency registers with (also the `agency.agency.registered` payload)."""
 
     credit_code: CreditCode
-    name: str = Field(min_length=2, max_length=200)
-    legal_representative: str = Field(default="", max_length=100)
+    name: Name = Field(min_length=2, max_length=200)
+    legal_representative: Name = Field(default="", max_length=100)
     registered_in_prc: bool = False
     independent_legal_person: bool = False
-    office_address: str = Field(default="", max_length=300)
+    office_address: ShortText = Field(default="", max_length=300)
     financial_management_system: bool = False
     staff: list[StaffMember] = Field(default_factory=list, max_length=2000)
     records: list[WorkRecord] = Field(default_factory=list, max_length=500)
@@ -151,7 +152,7 @@ class IndependenceDeclaration(BaseModel):
         description="must be true: the party declares the agency took no part in preparing "
         "the applicant's self-evaluation and is not related to the applicant"
     )
-    statement: str = Field(default="", max_length=2000)
+    statement: FreeText = Field(default="", max_length=2000)
 
 
 # ----------------------------------------------------------------------------- reports
@@ -199,7 +200,7 @@ class ConditionStatement(BaseModel):
     """How the agency meets one agency condition, with its evidence."""
 
     condition: str
-    statement: str = Field(min_length=1, max_length=5000)
+    statement: FreeText = Field(min_length=1, max_length=5000)
     evidence: list[str] = Field(default_factory=list, max_length=50)
 
 
@@ -208,7 +209,7 @@ class EvaluationReport(BaseModel):
 
     evaluation: Evaluation
     conditions: list[ConditionStatement]
-    summary: str = Field(default="", max_length=5000)
+    summary: FreeText = Field(default="", max_length=5000)
 
 
 class Assessment(BaseModel):

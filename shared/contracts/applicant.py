@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Final, Literal
 
+from annotated_types import MaxLen
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-from pydantic_core import PydanticCustomError
 
+from shared.contracts.bounds import Email, FreeText, Name, ShortText, bilingual_error
 from shared.identifiers import ALPHABET, CREDIT_CODE_LENGTH, credit_code_check_char
 from shared.regions import RegionCode
 from shared.rules.model import Category
@@ -36,13 +37,6 @@ __all__ = [
     "details_of",
     "industry_code_problem",
 ]
-
-
-def bilingual_error(kind: str, message_en: str, message_zh: str) -> PydanticCustomError:
-    """A validation error whose `msg` is English and whose context holds the Chinese text."""
-    # Braces would be read as template fields by pydantic-core.
-    safe = message_en.replace("{", "(").replace("}", ")")
-    return PydanticCustomError(kind, safe, {"message_zh": message_zh})
 
 
 # ------------------------------------------------------------------ credit code (GB 32100)
@@ -87,7 +81,7 @@ def _credit_code(value: object) -> str:
     return code
 
 
-CreditCode = Annotated[str, BeforeValidator(_credit_code)]
+CreditCode = Annotated[str, MaxLen(64), BeforeValidator(_credit_code)]
 """A normalised, valid unified social credit code, with bilingual messages."""
 
 
@@ -154,7 +148,7 @@ def _industry_code(value: object) -> str:
     return code
 
 
-IndustryCode = Annotated[str, BeforeValidator(_industry_code)]
+IndustryCode = Annotated[str, MaxLen(64), BeforeValidator(_industry_code)]
 """National economic industry classification code (GB/T 4754-2017), e.g. `C3110`."""
 
 
@@ -168,7 +162,9 @@ def _phone(value: str) -> str:
     return value
 
 
-Text = Annotated[str, Field(min_length=1, max_length=500)]
+Text = Annotated[ShortText, Field(min_length=1)]
+"""One line of at most 500 characters (an address)."""
+LongText = Annotated[FreeText, Field(min_length=1, max_length=2000)]
 
 
 class _Body(BaseModel):
@@ -178,9 +174,9 @@ class _Body(BaseModel):
 class Contact(_Body):
     """The person the authority and the ministry call about the application."""
 
-    name: Annotated[str, Field(min_length=1, max_length=100)]
-    phone: Annotated[str, AfterValidator(_phone)]
-    email: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = (
+    name: Annotated[Name, Field(min_length=1, max_length=100)]
+    phone: Annotated[str, MaxLen(20), AfterValidator(_phone)]
+    email: Annotated[Email, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=200)] | None = (
         None
     )
 
@@ -188,7 +184,7 @@ class Contact(_Body):
 class ApplicationDataBase(_Body):
     """What every applicant states."""
 
-    applicant_name: Annotated[str, Field(min_length=2, max_length=200)]
+    applicant_name: Annotated[Name, Field(min_length=2)]
     credit_code: CreditCode
     region: RegionCode
     address: Text
@@ -203,19 +199,19 @@ COMMON_FIELDS: Final = frozenset({"category", "applicant_name", "credit_code", "
 class EnergyUse(_Body):
     """Energy consumption per unit of one product or process, in the rule set's unit."""
 
-    product: Annotated[str, Field(min_length=1, max_length=200)]
+    product: Annotated[Name, Field(min_length=1)]
     """The product or process as the rule set names it (English or Chinese name)."""
     value: float = Field(allow_inf_nan=False)
-    unit: Annotated[str, Field(min_length=1, max_length=50)]
+    unit: Annotated[Name, Field(min_length=1, max_length=50)]
     year: Annotated[int, Field(ge=2000, le=2100)] | None = None
 
 
 class FactoryApplication(ApplicationDataBase):
     category: Literal[Category.GREEN_FACTORY]
-    products: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+    products: list[Annotated[Name, Field(min_length=1)]] = Field(
         min_length=1, max_length=100
     )
-    high_energy_industry: str | None = None
+    high_energy_industry: Annotated[str, MaxLen(50)] | None = None
     """Code of one of the rule set's high-energy industries (e.g. `steel`), if it is in one."""
     energy_use: list[EnergyUse] = Field(default_factory=list, max_length=50)
 
@@ -233,9 +229,9 @@ class FactoryApplication(ApplicationDataBase):
 
 class DesignProductApplication(ApplicationDataBase):
     category: Literal[Category.GREEN_DESIGN_PRODUCT]
-    product_name: Annotated[str, Field(min_length=1, max_length=200)]
-    product_model: Annotated[str, Field(max_length=200)] = ""
-    product_standard: Annotated[str, Field(min_length=1, max_length=100)]
+    product_name: Annotated[Name, Field(min_length=1)]
+    product_model: Name = ""
+    product_standard: Annotated[Name, Field(min_length=1, max_length=100)]
     """Number of the product's standard, which must be on the rule set's standards list."""
 
 
@@ -244,15 +240,15 @@ class ParkApplication(ApplicationDataBase):
     level: Literal["provincial", "national"]
     industrial_added_value_share: float = Field(ge=0.0, le=1.0, allow_inf_nan=False)
     """Industrial added value as a fraction of the park's total (0.62 for 62 %)."""
-    boundary: Text
+    boundary: LongText
     """The park's legal boundary and scope (approval document, area)."""
-    management_body: Text
+    management_body: LongText
     """The park's unified management body."""
 
 
 class SupplyChainApplication(ApplicationDataBase):
     category: Literal[Category.GREEN_SUPPLY_CHAIN]
-    sector: Annotated[str, Field(min_length=1, max_length=50)]
+    sector: Annotated[Name, Field(min_length=1, max_length=50)]
     """Code of one of the rule set's supply chain sectors (e.g. `automotive`)."""
 
 

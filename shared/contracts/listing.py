@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field, model_validator
 
 from shared.contracts.auth import Principal
+from shared.contracts.bounds import FreeText, Identifier
 from shared.rules.model import Category
 
 
@@ -147,10 +148,10 @@ class ReReviewOpen(BaseModel):
 
 
 class UnitCheck(BaseModel):
-    application_id: str
-    outcome: str = Field(pattern="^(retained|removed)$")
-    reasons: list[RemovalReason] = Field(default_factory=list)
-    note: str = ""
+    application_id: Identifier
+    outcome: str = Field(pattern="^(retained|removed)$", max_length=20)
+    reasons: list[RemovalReason] = Field(default_factory=list, max_length=20)
+    note: FreeText = Field(default="", max_length=2000)
 
     @model_validator(mode="after")
     def _reasons_for_removal(self) -> UnitCheck:

@@ -30,8 +30,9 @@ __all__ = [
 _PACKAGE: Final = "shared.rules"
 _SETS_DIR: Final = "sets"
 _SUFFIX: Final = ".yaml"
-# Rule set codes become file names; restricting them rules out path traversal.
-_CODE_RE: Final = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]*$")
+# Rule set codes become file names; restricting them rules out path traversal, and bounding
+# them a file name the file system refuses (ENAMETOOLONG).
+_CODE_RE: Final = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,63}$")
 
 
 class RuleSetError(ValueError):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, UploadFile, status
 from pydantic import ValidationError
 
 from services.agency import repository
@@ -33,6 +33,7 @@ from shared.contracts.application import (
     ReportCommand,
 )
 from shared.contracts.auth import Role
+from shared.contracts.bounds import BatchCode
 from shared.errors import ErrorCode
 from shared.http import ApiError, validation_refusal
 from shared.rules.model import Category
@@ -149,7 +150,10 @@ async def submit_report(
     temporal: TemporalDep,
     rules: RuleBookDep,
     files: ReportFilesDep,
-    report: Annotated[str, Form(description="the structured report, JSON (EvaluationReport)")],
+    report: Annotated[
+        str, Form(description="the structured report, JSON (EvaluationReport)",
+                  max_length=1_000_000)
+    ],
     file: Annotated[UploadFile, File(description="the signed report, PDF or OFD")],
 ) -> ReportSubmitted:
     """The agency submits its evaluation report (multipart: `report` JSON and the signed
@@ -198,7 +202,7 @@ async def submit_report(
 @router.get("/reports", response_model=list[ReportOut])
 async def list_reports(
     principal: PrincipalDep, session: SessionDep,
-    batch: Annotated[str | None, Query(max_length=32)] = None, flagged: bool | None = None,
+    batch: BatchCode | None = None, flagged: bool | None = None,
 ) -> list[ReportOut]:
     """Reports: an agency's own; all for the ministry (e.g. those flagged for review)."""
     if principal.role not in (Role.AGENCY, Role.MINISTRY, Role.OPS):

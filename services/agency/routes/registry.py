@@ -3,7 +3,6 @@ prepared an application's self-evaluation."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -33,6 +32,7 @@ from services.agency.schemas import (
 )
 from shared.contracts.agency import AgencyRegistration, Roster
 from shared.contracts.auth import Principal, Role
+from shared.contracts.bounds import Identifier, SaneDate
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.rules import RuleSetError
@@ -85,14 +85,14 @@ async def register_agency(
 
 
 @router.get("/agencies/{agency_id}", response_model=AgencyOut)
-async def get_agency(agency_id: str, _: PrincipalDep, session: SessionDep) -> AgencyOut:
+async def get_agency(agency_id: Identifier, _: PrincipalDep, session: SessionDep) -> AgencyOut:
     """One registered agency, with its stored qualification and any ban in force."""
     return await _agency_out(session, await _agency(session, agency_id))
 
 
 @router.put("/agencies/{agency_id}/roster", response_model=AgencyOut)
 async def replace_roster(
-    agency_id: str, body: Roster, principal: PrincipalDep, uow: UnitOfWorkDep,
+    agency_id: Identifier, body: Roster, principal: PrincipalDep, uow: UnitOfWorkDep,
     rules: RuleBookDep,
 ) -> AgencyOut:
     """Replace the staff roster (and the work record, when given); the qualification is
@@ -113,9 +113,9 @@ async def replace_roster(
 
 @router.get("/agencies/{agency_id}/qualification", response_model=QualificationOut)
 async def get_qualification(
-    agency_id: str, _: PrincipalDep, session: SessionDep, rules: RuleBookDep,
+    agency_id: Identifier, _: PrincipalDep, session: SessionDep, rules: RuleBookDep,
     rule_set: Annotated[str | None, Query(max_length=32)] = None,
-    on: date | None = None,
+    on: SaneDate | None = None,
 ) -> QualificationOut:
     """Every condition met or not, and why, computed now (or as of `on`) against the current
     rule set (or `rule_set`)."""
@@ -133,7 +133,7 @@ async def get_qualification(
 @router.post("/agencies/{agency_id}/relations", status_code=status.HTTP_201_CREATED,
              response_model=RelationOut)
 async def add_relation(
-    agency_id: str, body: RelationIn, principal: PrincipalDep, uow: UnitOfWorkDep,
+    agency_id: Identifier, body: RelationIn, principal: PrincipalDep, uow: UnitOfWorkDep,
 ) -> RelationOut:
     """Declare a related enterprise or institution (the agency), or record one (the ministry).
     Relations form groups transitively; a group shares the cap."""
@@ -158,7 +158,7 @@ async def add_relation(
 
 @router.get("/agencies/{agency_id}/group", response_model=GroupOut)
 async def get_group(
-    agency_id: str, principal: PrincipalDep, session: SessionDep, rules: RuleBookDep,
+    agency_id: Identifier, principal: PrincipalDep, session: SessionDep, rules: RuleBookDep,
     temporal: TemporalDep, batch: Annotated[str | None, Query(max_length=32)] = None,
 ) -> GroupOut:
     """The agency's group and, for `batch`, the evaluation projects each member carries."""
@@ -183,7 +183,7 @@ async def get_group(
 @router.post("/applications/{application_id}/self-evaluation-preparers",
              status_code=status.HTTP_201_CREATED, response_model=PreparerOut)
 async def record_preparer(
-    application_id: str, body: PreparerIn, ministry: MinistryDep, uow: UnitOfWorkDep,
+    application_id: Identifier, body: PreparerIn, ministry: MinistryDep, uow: UnitOfWorkDep,
 ) -> PreparerOut:
     """The ministry records who prepared an application's self-evaluation; that party and
     its group cannot evaluate the application."""

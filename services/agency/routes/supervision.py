@@ -27,6 +27,7 @@ from services.agency.schemas import (
 )
 from services.agency.supervision import ban_end, draw
 from shared.contracts.agency import BanStart, FindingSeverity
+from shared.contracts.bounds import Identifier
 from shared.db import utcnow
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
@@ -75,7 +76,7 @@ async def draw_spot_check(
 
 @router.get("/spot-checks/{spot_check_id}", response_model=AgencySpotCheckOut)
 async def get_spot_check(
-    spot_check_id: str, _: MinistryDep, session: SessionDep
+    spot_check_id: Identifier, _: MinistryDep, session: SessionDep
 ) -> AgencySpotCheckOut:
     return await _spot_check_out(session, await _spot_check(session, spot_check_id))
 
@@ -83,7 +84,7 @@ async def get_spot_check(
 @router.post("/spot-checks/{spot_check_id}/findings", status_code=status.HTTP_201_CREATED,
              response_model=AgencyFindingOut)
 async def add_finding(
-    spot_check_id: str, body: AgencyFindingIn, ministry: MinistryDep, uow: UnitOfWorkDep,
+    spot_check_id: Identifier, body: AgencyFindingIn, ministry: MinistryDep, uow: UnitOfWorkDep,
     runtime: RuntimeDep, rules: RuleBookDep,
 ) -> AgencyFindingOut:
     """Record a finding on a sampled agency. A serious one sanctions it: its ban workflow
@@ -120,7 +121,7 @@ async def add_finding(
 
 @router.put("/findings/{finding_id}/ban", response_model=AgencyFindingOut)
 async def start_ban(
-    finding_id: str, _: MinistryDep, uow: UnitOfWorkDep, runtime: RuntimeDep,
+    finding_id: Identifier, _: MinistryDep, uow: UnitOfWorkDep, runtime: RuntimeDep,
     rules: RuleBookDep,
 ) -> AgencyFindingOut:
     """(Re)start the ban of a serious finding; idempotent: the ban already running stays."""

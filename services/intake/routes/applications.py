@@ -42,6 +42,7 @@ from shared.contracts.application import (
     SubmitCommand,
 )
 from shared.contracts.auth import Role
+from shared.contracts.bounds import BatchCode
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.labels import category_name
@@ -113,7 +114,7 @@ def _check_rules(rule_set: RuleSet, body: ApplicationDraft, batch: str) -> None:
     response_model=ApplicationOut,
 )
 async def create_application(
-    batch: str, body: ApplicationDraft, applicant: ApplicantDep, uow: UnitOfWorkDep,
+    batch: BatchCode, body: ApplicationDraft, applicant: ApplicantDep, uow: UnitOfWorkDep,
     runtime: RuntimeDep, rules: RuleBookDep,
 ) -> ApplicationOut:
     """Create a draft application (applicant; the credit code must be the token's)."""
@@ -187,7 +188,7 @@ async def correct_application(
 
 @router.get("/applications", response_model=list[ApplicationOut])
 async def list_applications(
-    principal: PrincipalDep, session: SessionDep, batch: str | None = None,
+    principal: PrincipalDep, session: SessionDep, batch: BatchCode | None = None,
     stage: Stage | None = None,
 ) -> list[ApplicationOut]:
     """Applications the caller may see: the applicant's own, the authority's region's."""

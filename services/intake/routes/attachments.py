@@ -20,6 +20,7 @@ from services.intake.deps import (
 )
 from services.intake.models import Attachment
 from services.intake.schemas import AttachmentKind, AttachmentOut
+from shared.contracts.bounds import Identifier
 from shared.db import utcnow
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
@@ -99,7 +100,7 @@ async def list_attachments(app: VisibleApplicationDep, uow: UnitOfWorkDep) -> li
 
 @router.get("/applications/{application_id}/attachments/{attachment_id}")
 async def download_attachment(
-    attachment_id: str, app: VisibleApplicationDep, uow: UnitOfWorkDep, storage: StorageDep,
+    attachment_id: Identifier, app: VisibleApplicationDep, uow: UnitOfWorkDep, storage: StorageDep,
 ) -> Response:
     """The file itself, with the type found in its content and its SHA-256 in `Digest`-like
     header `X-Content-SHA256`."""

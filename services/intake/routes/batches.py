@@ -18,6 +18,7 @@ from services.intake.deps import (
 from services.intake.models import Batch
 from services.intake.schemas import BatchCreate, BatchOut, BatchWarning, DeadlineIn
 from shared.contracts.batch import BatchStart, BatchView, ExtendCommand, ReminderSpec
+from shared.contracts.bounds import BatchCode
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.rules import RuleSet, RuleSetError
@@ -97,7 +98,7 @@ async def list_batches(_: PrincipalDep, session: SessionDep, rules: RuleBookDep)
 
 @router.get("/batches/{code}", response_model=BatchOut)
 async def get_batch(
-    code: str, _: PrincipalDep, session: SessionDep, rules: RuleBookDep
+    code: BatchCode, _: PrincipalDep, session: SessionDep, rules: RuleBookDep
 ) -> BatchOut:
     """One batch."""
     batch = await repository.get_batch(session, code=code)
@@ -108,7 +109,7 @@ async def get_batch(
 
 @router.post("/batches/{batch}/deadline", response_model=BatchView)
 async def extend_deadline(
-    batch: str, body: DeadlineIn, ministry: MinistryDep, session: SessionDep,
+    batch: BatchCode, body: DeadlineIn, ministry: MinistryDep, session: SessionDep,
     temporal: TemporalDep,
 ) -> BatchView:
     """The ministry extends the package deadline; reminders move, none is sent twice."""

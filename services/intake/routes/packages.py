@@ -19,6 +19,7 @@ from services.intake.deps import (
 )
 from shared.contracts.auth import Principal, Role
 from shared.contracts.batch import PackageCommand, PackageSubmitted
+from shared.contracts.bounds import BatchCode, Identifier
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.regions import AUTHORITIES
@@ -30,7 +31,7 @@ router = APIRouter(tags=["packages"])
 
 @router.post("/batches/{batch}/package", response_model=PackageSubmitted)
 async def submit_package(
-    batch: str, province: ProvinceDep, session: SessionDep, temporal: TemporalDep
+    batch: BatchCode, province: ProvinceDep, session: SessionDep, temporal: TemporalDep
 ) -> PackageSubmitted:
     """The authority submits its package (the summary table of its recommendations) for the
     batch, once, strictly before the batch's deadline (409 DeadlinePassed after it)."""
@@ -75,8 +76,8 @@ Lang = Annotated[Literal["zh", "en"], Query(description="headings: zh (default) 
 
 @router.get("/batches/{batch}/authorities/{region}/summary.xlsx")
 async def summary_xlsx(
-    batch: str, region: str, principal: PrincipalDep, session: SessionDep, rules: RuleBookDep,
-    lang: Lang = "zh",
+    batch: BatchCode, region: Identifier, principal: PrincipalDep, session: SessionDep,
+    rules: RuleBookDep, lang: Lang = "zh",
 ) -> Response:
     """Attachment 1 as a workbook: the submitted package, or the live draft before it."""
     table = await _summary(batch, region, principal, session, rules, lang)
@@ -89,8 +90,8 @@ async def summary_xlsx(
 
 @router.get("/batches/{batch}/authorities/{region}/summary", response_class=HTMLResponse)
 async def summary_html(
-    batch: str, region: str, principal: PrincipalDep, session: SessionDep, rules: RuleBookDep,
-    templates: TemplatesDep, lang: Lang = "zh",
+    batch: BatchCode, region: Identifier, principal: PrincipalDep, session: SessionDep,
+    rules: RuleBookDep, templates: TemplatesDep, lang: Lang = "zh",
 ) -> HTMLResponse:
     """Attachment 1 as an HTML page."""
     table = await _summary(batch, region, principal, session, rules, lang)

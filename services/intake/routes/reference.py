@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from services.intake.deps import RuleBookDep
 from services.intake.schemas import RuleSetOut
+from shared.contracts.bounds import Code
 from shared.http import not_found
 from shared.regions import AUTHORITIES, Authority
 from shared.rules import RuleSet, RuleSetError
@@ -22,7 +23,7 @@ async def list_rule_sets(rules: RuleBookDep) -> list[RuleSetOut]:
 
 
 @router.get("/rule-sets/{code}")
-async def get_rule_set(code: str, rules: RuleBookDep) -> dict[str, Any]:
+async def get_rule_set(code: Code, rules: RuleBookDep) -> dict[str, Any]:
     """One rule set in full (public): quotas, lists, energy values, scoring tables."""
     try:
         rule_set = rules.get(code)

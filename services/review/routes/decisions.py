@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from services.review.deps import MinistryDep, TemporalDep
 from services.review.schemas import CaseStageOut, DecisionIn, InformationRequestIn
 from shared.contracts.application import CaseView, DecisionCommand, InformationRequest
+from shared.contracts.bounds import Identifier
 from workflows import handles
 from workflows.application.workflow import ApplicationWorkflow
 
@@ -24,7 +25,7 @@ def _case_out(application_id: str, view: CaseView) -> CaseStageOut:
 
 @router.post("/applications/{application_id}/decision", response_model=CaseStageOut)
 async def decide(
-    application_id: str, body: DecisionIn, ministry: MinistryDep, temporal: TemporalDep
+    application_id: Identifier, body: DecisionIn, ministry: MinistryDep, temporal: TemporalDep
 ) -> CaseStageOut:
     """The ministry approves or rejects (with a reason) a recommended application."""
     view = await handles.application(temporal, application_id).execute_update(
@@ -36,7 +37,8 @@ async def decide(
 
 @router.post("/applications/{application_id}/information-request", response_model=CaseStageOut)
 async def request_information(
-    application_id: str, body: InformationRequestIn, ministry: MinistryDep, temporal: TemporalDep
+    application_id: Identifier, body: InformationRequestIn, ministry: MinistryDep,
+    temporal: TemporalDep,
 ) -> CaseStageOut:
     """Send a recommended application back to its authority for more information, due by a date."""
     view = await handles.application(temporal, application_id).execute_update(

@@ -13,6 +13,7 @@ from services.review.repository import triennial_records
 from services.review.routes.listed_units import listed_unit_out
 from services.review.schemas import CreditCodeIn, UnitListings
 from shared.contracts.auth import Principal, Role
+from shared.contracts.bounds import Code
 from shared.contracts.listing import LegacyImportResult, LegacyRowReport
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found, require
@@ -30,8 +31,7 @@ async def import_legacy_list(
         File(description="CSV: batch, category, region, name, credit_code (may be empty), "
                          "published_on"),
     ],
-    rule_set: Annotated[str, Form(description="rule set whose review cycle applies",
-                                  max_length=64)] = "2020-5",
+    rule_set: Annotated[Code, Form(description="rule set whose review cycle applies")] = "2020-5",
 ) -> LegacyImportResult:
     """Import an already published list (idempotent); bad rows come back with their reasons."""
     try:

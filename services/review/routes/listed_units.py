@@ -9,6 +9,7 @@ from services.review.deps import ApplicantDep, MinistryDep, SessionDep, Temporal
 from services.review.models import ListedUnit, YearlyReport
 from services.review.repository import triennial, triennial_records
 from services.review.schemas import ListedUnitOut, RemovalIn, YearlyReportIn
+from shared.contracts.bounds import Identifier
 from shared.contracts.listing import ListingView, Removal, YearlyReportOut, YearlyReportSubmitted
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
@@ -30,7 +31,7 @@ def _not_listed(application_id: str) -> ApiError:
 
 
 @router.get("/listed-units/{application_id}", response_model=ListedUnitOut)
-async def get_listed_unit(application_id: str, session: SessionDep) -> ListedUnitOut:
+async def get_listed_unit(application_id: Identifier, session: SessionDep) -> ListedUnitOut:
     """One unit of a published list, with its latest yearly report (no token needed)."""
     unit = await triennial.get_listed_unit(session, application_id=application_id)
     if unit is None:
@@ -41,7 +42,7 @@ async def get_listed_unit(application_id: str, session: SessionDep) -> ListedUni
 
 @router.post("/listed-units/{application_id}/removal", response_model=ListingView)
 async def remove_unit(
-    application_id: str, body: RemovalIn, ministry: MinistryDep, temporal: TemporalDep
+    application_id: Identifier, body: RemovalIn, ministry: MinistryDep, temporal: TemporalDep
 ) -> ListingView:
     """The ministry removes a unit that no longer qualifies, with the notice's reasons."""
     return await handles.listing(temporal, application_id).execute_update(
@@ -53,7 +54,7 @@ async def remove_unit(
     "/listed-units/{application_id}/yearly-reports", status_code=201, response_model=YearlyReportOut
 )
 async def submit_yearly_report(
-    application_id: str, body: YearlyReportIn, applicant: ApplicantDep, uow: UnitOfWorkDep,
+    application_id: Identifier, body: YearlyReportIn, applicant: ApplicantDep, uow: UnitOfWorkDep,
     temporal: TemporalDep,
 ) -> YearlyReportOut:
     """A listed unit publishes its yearly green and low-carbon development report (a link)."""

@@ -19,6 +19,7 @@ from services.review.schemas import (
     ScheduleOut,
 )
 from shared.contracts.application import Stage
+from shared.contracts.bounds import BatchCode, Identifier
 from shared.http import not_found
 from shared.temporal import application_workflow_id, rereview_schedule_id
 from workflows import handles
@@ -29,8 +30,8 @@ router = APIRouter(tags=["ops"])
 
 @router.get("/applications", response_model=list[CaseStageOut])
 async def list_cases(
-    _: StaffDep, session: SessionDep, batch: str | None = None, stage: Stage | None = None,
-    region: str | None = None,
+    _: StaffDep, session: SessionDep, batch: BatchCode | None = None,
+    stage: Stage | None = None, region: Identifier | None = None,
 ) -> list[CaseStageOut]:
     """The read model of cases (ministry, ops): filter by batch, stage, region."""
     rows = await read_model.list_cases(
@@ -41,7 +42,7 @@ async def list_cases(
 
 @router.get("/ops/applications/{application_id}", response_model=OpsCaseOut)
 async def ops_case(
-    application_id: str, _: StaffDep, session: SessionDep, temporal: TemporalDep
+    application_id: Identifier, _: StaffDep, session: SessionDep, temporal: TemporalDep
 ) -> OpsCaseOut:
     """Where a case stands and why: read model, history, workflow status, stuck activities."""
     row = await read_model.get_case(session, application_id=application_id)
@@ -90,14 +91,14 @@ async def ops_case(
 
 
 @router.get("/ops/schedules/{batch}", response_model=ScheduleOut)
-async def describe_schedule(batch: str, _: StaffDep, temporal: TemporalDep) -> ScheduleOut:
+async def describe_schedule(batch: BatchCode, _: StaffDep, temporal: TemporalDep) -> ScheduleOut:
     """The batch's triennial-review Schedule: its next runs (China time) and whether paused."""
     return await _schedule_out(temporal.get_schedule_handle(rereview_schedule_id(batch)))
 
 
 @router.post("/ops/schedules/{batch}/{action}", response_model=ScheduleOut)
 async def act_on_schedule(
-    batch: str, action: Literal["pause", "unpause", "trigger"], ops: StaffDep,
+    batch: BatchCode, action: Literal["pause", "unpause", "trigger"], ops: StaffDep,
     temporal: TemporalDep,
 ) -> ScheduleOut:
     """Pause, unpause or trigger (start a review now) the batch's Schedule."""

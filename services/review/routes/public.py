@@ -18,6 +18,7 @@ from services.review.repository import publication, triennial
 from services.review.routes.listed_units import listed_unit_out
 from services.review.schemas import ListedUnitOut, PublicList
 from shared.chinatime import CHINA
+from shared.contracts.bounds import BatchCode, Identifier, Offset, SearchText
 from shared.http import not_found
 from shared.rules.model import Category
 
@@ -30,8 +31,11 @@ class ListFilter:
     """The public list's filters, shared by the page, the JSON and the exports."""
 
     def __init__(
-        self, batch: str | None = None, category: Category | None = None, region: str | None = None,
-        q: Annotated[str | None, Query(description="part of the name, or the credit code")] = None,
+        self, batch: BatchCode | None = None, category: Category | None = None,
+        region: Identifier | None = None,
+        q: Annotated[
+            SearchText | None, Query(description="part of the name, or the credit code")
+        ] = None,
     ) -> None:
         self.batch, self.category, self.region, self.q = batch, category, region, q
 
@@ -67,7 +71,7 @@ async def public_list(
     filters: FilterDep,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[Offset, Query()] = 0,
 ) -> PublicList:
     """The published Green Manufacturing List (no token needed)."""
     total, items = await filters.fetch(session, limit=limit, offset=offset)
@@ -110,7 +114,7 @@ async def public_page(
     summary="the publication announcement",
 )
 async def announcement(
-    batch: str, session: SessionDep, templates: TemplatesDep, lang: Lang = "zh"
+    batch: BatchCode, session: SessionDep, templates: TemplatesDep, lang: Lang = "zh"
 ) -> str:
     total, rows = await publication.public_list(
         session, batch=batch, category=None, region=None, q=None, limit=None

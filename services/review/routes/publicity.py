@@ -16,6 +16,7 @@ from shared.contracts.batch import (
     PublishCommand,
     ResolveObjectionCommand,
 )
+from shared.contracts.bounds import BatchCode, RowId
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from workflows import handles
@@ -25,7 +26,9 @@ router = APIRouter(tags=["publicity"])
 
 
 @router.post("/batches/{batch}/publicity", response_model=BatchView)
-async def start_publicity(batch: str, ministry: MinistryDep, temporal: TemporalDep) -> BatchView:
+async def start_publicity(
+    batch: BatchCode, ministry: MinistryDep, temporal: TemporalDep
+) -> BatchView:
     """Make the proposed list public (公示) for the rule set's number of days."""
     return await handles.batch(temporal, batch).execute_update(
         BatchWorkflow.start_publicity, PublicityCommand(actor=ministry)
@@ -33,7 +36,7 @@ async def start_publicity(batch: str, ministry: MinistryDep, temporal: TemporalD
 
 
 @router.get("/batches/{batch}/proposed-list", response_model=list[ProposedUnitOut])
-async def proposed_list(batch: str, session: SessionDep) -> list[ProposedUnitOut]:
+async def proposed_list(batch: BatchCode, session: SessionDep) -> list[ProposedUnitOut]:
     """The approved units proposed for the list (public during publicity; no token needed)."""
     if await publication.get_publicity(session, batch=batch) is None:
         raise not_found(f"publicity of batch {batch}", f"批次{batch}的公示")
@@ -48,7 +51,7 @@ async def proposed_list(batch: str, session: SessionDep) -> list[ProposedUnitOut
 
 
 @router.get("/batches/{batch}/objections", response_model=list[ObjectionOut])
-async def list_objections(batch: str, _: StaffDep, session: SessionDep) -> list[ObjectionOut]:
+async def list_objections(batch: BatchCode, _: StaffDep, session: SessionDep) -> list[ObjectionOut]:
     """Objections to a batch's proposed list (ministry, ops)."""
     return [
         ObjectionOut.model_validate(o, from_attributes=True)
@@ -62,7 +65,7 @@ async def list_objections(batch: str, _: StaffDep, session: SessionDep) -> list[
 
 @router.post("/batches/{batch}/objections", status_code=201, response_model=ObjectionOut)
 async def lodge_objection(
-    batch: str, body: ObjectionIn, uow: UnitOfWorkDep, temporal: TemporalDep
+    batch: BatchCode, body: ObjectionIn, uow: UnitOfWorkDep, temporal: TemporalDep
 ) -> ObjectionOut:
     """Anyone may object to a proposed unit while the publicity period runs (no token needed).
 
@@ -91,7 +94,7 @@ async def lodge_objection(
 
 @router.post("/objections/{objection_id}/resolution", response_model=ObjectionOut)
 async def resolve_objection(
-    objection_id: int, body: ObjectionResolutionIn, ministry: MinistryDep, uow: UnitOfWorkDep,
+    objection_id: RowId, body: ObjectionResolutionIn, ministry: MinistryDep, uow: UnitOfWorkDep,
     temporal: TemporalDep,
 ) -> ObjectionOut:
     """The ministry upholds (the unit stays off the list) or dismisses an objection; recorded,
@@ -118,7 +121,7 @@ async def resolve_objection(
 
 
 @router.post("/batches/{batch}/publication", response_model=BatchView)
-async def publish(batch: str, ministry: MinistryDep, temporal: TemporalDep) -> BatchView:
+async def publish(batch: BatchCode, ministry: MinistryDep, temporal: TemporalDep) -> BatchView:
     """Publish the batch's list: every approved application becomes a listed unit."""
     return await handles.batch(temporal, batch).execute_update(
         BatchWorkflow.publish, PublishCommand(actor=ministry)

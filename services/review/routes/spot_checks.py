@@ -11,6 +11,7 @@ from temporalio.service import RPCError
 from services.review.deps import MinistryDep, RuleBookDep, TemporalDep, UnitOfWorkDep
 from services.review.repository import triennial, triennial_records
 from services.review.schemas import FindingIn, FindingOut, SpotCheckIn, SpotCheckOut
+from shared.contracts.bounds import Identifier
 from shared.contracts.listing import Removal
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
@@ -55,7 +56,7 @@ async def draw_spot_check(
     "/spot-checks/listed-units/{spot_check_id}/findings", status_code=201, response_model=FindingOut
 )
 async def record_finding(
-    spot_check_id: str, body: FindingIn, ministry: MinistryDep, uow: UnitOfWorkDep,
+    spot_check_id: Identifier, body: FindingIn, ministry: MinistryDep, uow: UnitOfWorkDep,
     temporal: TemporalDep,
 ) -> FindingOut:
     """Record a finding on a sampled unit; one that no longer qualifies is removed."""
