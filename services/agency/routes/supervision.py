@@ -27,6 +27,7 @@ from services.agency.schemas import (
 from services.agency.supervision import ban_end, draw
 from shared.contracts.agency import BanStart, FindingSeverity
 from shared.db import utcnow
+from shared.deps import release
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.rules.book import RuleBook
@@ -129,6 +130,7 @@ async def start_ban(
                        f"抽查问题{finding_id}为一般问题，只有严重问题才对机构作出禁入处理")
     check = await _spot_check(session, finding.spot_check_id)
     start = _ban_start(finding, check, rules)
+    await release(session)
     await _start_ban(runtime, start)
     return _finding_out(finding, start)
 

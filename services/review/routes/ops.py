@@ -19,6 +19,7 @@ from services.review.schemas import (
     ScheduleOut,
 )
 from shared.contracts.application import Stage
+from shared.deps import release
 from shared.http import not_found
 from shared.temporal import application_workflow_id, rereview_schedule_id
 from workflows import handles
@@ -52,6 +53,7 @@ async def ops_case(
         read_model=CaseStageOut.model_validate(row, from_attributes=True) if row else None,
         history=[HistoryItemOut.model_validate(h, from_attributes=True) for h in history],
     )
+    await release(session)
     handle = handles.application(temporal, application_id)
     try:
         desc = await handle.describe()

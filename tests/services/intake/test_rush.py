@@ -1,0 +1,56 @@
+"""Deadline day: the 37 authorities submit their packages in the same moment. Each route used
+to hold its pooled connection while it awaited the batch workflow's update, whose activity
+(in the same process) needs a connection from the same pool: once the pool was spent the
+rush deadlocked until the pool timeout and answered 500/503. Every one must answer 200."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from temporalio.testing import WorkflowEnvironment
+
+from cli.inprocess import Platform, running_platform
+from cli.isolated import isolated_settings
+from shared.regions import AUTHORITIES
+from tests.helpers.run import TEST_AMQP_URL, drop_run, new_run_id, write_test_rule_sets
+from tests.services.intake.support import new_batch
+
+
+async def _rush(p: Platform) -> None:
+    batch = await new_batch(p, "test-open")
+    assert len(AUTHORITIES) == 37
+
+    async def submit(region: str) -> tuple[str, int, str]:
+        resp = await p.intake.post(f"/api/v1/batches/{batch}/package",
+                                   headers=p.auth("province", region))
+        return region, resp.status_code, resp.text
+
+    answers = await asyncio.gather(*(submit(region) for region in AUTHORITIES))
+    refused = [a for a in answers if a[1] != 200]
+    assert refused == [], refused
+
+
+async def test_37_packages_at_once_are_all_accepted(platform: Platform) -> None:
+    await _rush(platform)
+
+
+@pytest.fixture
+async def sqlite_platform(dev_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Platform]:
+    settings = isolated_settings(
+        new_run_id(), temporal_address=dev_env.client.service_client.config.target_host,
+        var_dir=tmp_path, database_url="", amqp_url=TEST_AMQP_URL,
+        rule_set_dirs=[write_test_rule_sets(tmp_path / "rule_sets")],
+    )
+    assert settings.database_url is None
+    try:
+        async with running_platform(settings, dev_env.client) as p:
+            yield p
+    finally:
+        await drop_run(settings)
+
+
+async def test_37_packages_at_once_are_all_accepted_on_sqlite(sqlite_platform: Platform) -> None:
+    await _rush(sqlite_platform)
