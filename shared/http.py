@@ -11,6 +11,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -205,7 +207,22 @@ def _unavailable_response(exc: ApiError) -> JSONResponse:
 def install_error_handlers(app: FastAPI) -> None:
     """Workflow refusals become 4xx with their reason; a missing workflow becomes 404; a
     Temporal that cannot be reached becomes a bilingual 503; request validation failures are
-    refusals like any other (code, message, message_zh, field)."""
+    refusals like any other (code, message, message_zh, field). A database that cannot serve
+    the request in time (no pooled connection within `db_pool_timeout`, SQLite's write lock
+    still busy after its timeout, the server away) is a bilingual 503 with Retry-After: the
+    caller retries, as it would any 503."""
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _pool_timeout(_: Request, exc: PoolTimeoutError) -> JSONResponse:
+        log.warning("no database connection in time: %s", exc)
+        return _unavailable_response(unavailable("the database", "数据库", retry_after=2))
+
+    @app.exception_handler(OperationalError)
+    async def _database_busy(_: Request, exc: OperationalError) -> JSONResponse:
+        # "database is locked" (SQLite), a connection refused or lost (PostgreSQL): all say
+        # "not now", none says the request was wrong.
+        log.warning("database unavailable: %s", exc.orig)
+        return _unavailable_response(unavailable("the database", "数据库", retry_after=2))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -18,8 +18,8 @@ from services.intake.deps import (
 from services.intake.models import Batch
 from services.intake.schemas import BatchCreate, BatchOut, DeadlineIn
 from shared.contracts.batch import BatchStart, BatchView, ExtendCommand, ReminderSpec
-from shared.errors import ErrorCode
 from shared.deps import release
+from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.rules import RuleSet, RuleSetError
 from shared.temporal import batch_workflow_id

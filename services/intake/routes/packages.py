@@ -19,8 +19,8 @@ from services.intake.deps import (
 )
 from shared.contracts.auth import Principal, Role
 from shared.contracts.batch import PackageCommand, PackageSubmitted
-from shared.errors import ErrorCode
 from shared.deps import release
+from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.regions import AUTHORITIES
 from workflows import handles

@@ -6,10 +6,12 @@ rush deadlocked until the pool timeout and answered 500/503. Every one must answ
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
-import pytest
+from sqlalchemy import text
 from temporalio.testing import WorkflowEnvironment
 
 from cli.inprocess import Platform, running_platform
@@ -37,12 +39,15 @@ async def test_37_packages_at_once_are_all_accepted(platform: Platform) -> None:
     await _rush(platform)
 
 
-@pytest.fixture
-async def sqlite_platform(dev_env: WorkflowEnvironment, tmp_path: Path) -> AsyncIterator[Platform]:
+@contextlib.asynccontextmanager
+async def _on_sqlite(
+    dev_env: WorkflowEnvironment, tmp_path: Path, **overrides: Any
+) -> AsyncIterator[Platform]:
+    """The platform on the embedded default: one SQLite file per service under tmp_path."""
     settings = isolated_settings(
         new_run_id(), temporal_address=dev_env.client.service_client.config.target_host,
         var_dir=tmp_path, database_url="", amqp_url=TEST_AMQP_URL,
-        rule_set_dirs=[write_test_rule_sets(tmp_path / "rule_sets")],
+        rule_set_dirs=[write_test_rule_sets(tmp_path / "rule_sets")], **overrides,
     )
     assert settings.database_url is None
     try:
@@ -52,5 +57,26 @@ async def sqlite_platform(dev_env: WorkflowEnvironment, tmp_path: Path) -> Async
         await drop_run(settings)
 
 
-async def test_37_packages_at_once_are_all_accepted_on_sqlite(sqlite_platform: Platform) -> None:
-    await _rush(sqlite_platform)
+async def test_37_packages_at_once_are_all_accepted_on_sqlite(
+    dev_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    async with _on_sqlite(dev_env, tmp_path) as p:
+        await _rush(p)
+
+
+async def test_no_connection_in_time_is_a_bilingual_503_with_retry_after(
+    dev_env: WorkflowEnvironment, tmp_path: Path
+) -> None:
+    async with _on_sqlite(dev_env, tmp_path, db_pool_size=1, db_max_overflow=0,
+                          db_pool_timeout=0.2) as p:
+        # Hold intake's only connection, as a long transaction would.
+        async with p.runtime("intake").engine.connect() as held:
+            await held.execute(text("SELECT 1"))
+            resp = await p.intake.get("/api/v1/batches", headers=p.auth("ministry"))
+        assert resp.status_code == 503, resp.text
+        assert resp.headers["Retry-After"] == "2"
+        detail = resp.json()["detail"]
+        assert detail["code"] == "Unavailable"
+        assert detail["message"] and detail["message_zh"]
+        # Once the connection is back, the same request is served.
+        assert (await p.intake.get("/api/v1/batches", headers=p.auth("ministry"))).status_code == 200
