@@ -150,6 +150,10 @@ async def main() -> int:
                         help="PostgreSQL URL (default: the embedded SQLite, in a temporary folder)")
     parser.add_argument("--amqp-url", default=AMQP_URL)
     parser.add_argument("--prepare-concurrency", type=int, default=40)
+    parser.add_argument("--pool-size", type=int, default=5,
+                        help="DB_POOL_SIZE of each service (the issue's figures: 5)")
+    parser.add_argument("--max-overflow", type=int, default=10,
+                        help="DB_MAX_OVERFLOW of each service (the issue's figures: 10)")
     args = parser.parse_args()
     var = Path(tempfile.mkdtemp(prefix="greenlist-rush-"))
     env = await WorkflowEnvironment.start_local(
@@ -160,6 +164,7 @@ async def main() -> int:
         new_run_id("rush"), temporal_address=env.client.service_client.config.target_host,
         var_dir=var, database_url=args.database_url, amqp_url=args.amqp_url,
         rule_set_dirs=[write_rule_set(var / "rule_sets")],
+        db_pool_size=args.pool_size, db_max_overflow=args.max_overflow,
     )
     where = "PostgreSQL" if settings.database_url else "SQLite (embedded)"
     try:
