@@ -18,7 +18,7 @@ from cli.inprocess import Platform, running_platform
 from cli.isolated import isolated_settings
 from shared.regions import AUTHORITIES
 from tests.helpers.run import TEST_AMQP_URL, drop_run, new_run_id, write_test_rule_sets
-from tests.services.intake.support import new_batch
+from tests.services.intake.support import at_authority, new_batch, recommend
 
 
 async def _rush(p: Platform) -> None:
@@ -37,6 +37,22 @@ async def _rush(p: Platform) -> None:
 
 async def test_37_packages_at_once_are_all_accepted(platform: Platform) -> None:
     await _rush(platform)
+
+
+async def test_40_recommendations_of_one_authority_at_once_are_all_answered(
+    platform: Platform,
+) -> None:
+    """More than the pool holds (10 + 20 in the tests), all waiting on the same quota row."""
+    p, region = platform, "440300"
+    batch = await new_batch(p, "test-open")
+    ids = [(await at_authority(p, batch, "green_design_product", None, region))[0]
+           for _ in range(40)]
+    answers = await asyncio.gather(*(recommend(p, app_id, region) for app_id in ids))
+    assert [a.status_code for a in answers] == [200] * 40, [a.text for a in answers
+                                                            if a.status_code != 200]
+    package = await p.intake.post(f"/api/v1/batches/{batch}/package",
+                                  headers=p.auth("province", region))
+    assert package.status_code == 200 and len(package.json()["units"]) == 40
 
 
 @contextlib.asynccontextmanager
