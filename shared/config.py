@@ -32,6 +32,22 @@ class Settings(BaseSettings):
     db_schema_prefix: str = Field(
         default="", description="prefix of each service's PostgreSQL schema (tests isolate runs)"
     )
+    db_pool_size: int = Field(
+        default=10, gt=0, le=1000,
+        description="connections each service process keeps open to PostgreSQL",
+    )
+    db_max_overflow: int = Field(
+        default=20, ge=0, le=1000,
+        description="connections a PostgreSQL pool may open beyond db_pool_size under load",
+    )
+    db_pool_timeout: float = Field(
+        default=30.0, gt=0,
+        description="seconds a request waits for a connection before it is answered 503",
+    )
+    sqlite_busy_timeout_seconds: float = Field(
+        default=30.0, gt=0,
+        description="seconds an embedded SQLite write waits for the database's write lock",
+    )
     amqp_url: str = "amqp://guest:guest@localhost:5672/"
     amqp_prefix: str = Field(
         default="", description="prefix of the exchange and queue names (tests isolate runs)"

@@ -64,27 +64,40 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def create_engine(settings: Settings, service: ServiceName) -> AsyncEngine:
-    """The engine of one service, pointed at its own file or schema."""
+    """The engine of one service, pointed at its own file or schema.
+
+    The pool is sized from the settings; a request that waits longer than `db_pool_timeout`
+    for a connection is answered 503 with Retry-After (`shared.http`). Routes hold no
+    connection while they await Temporal (`shared.deps.release`), so the pool bounds how many
+    requests read or write at once, not how many may be in flight."""
     url = settings.database_url_for(service)
     schema = settings.schema_for(service)
+    pool = dict(
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+    )
     if schema is not None:
         return create_async_engine(
             url,
-            pool_size=10,
-            max_overflow=20,
             pool_pre_ping=True,
             connect_args={"server_settings": {"search_path": schema}},
+            **pool,
         )
     Path(settings.var_dir).mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(url, connect_args={"timeout": 30})
+    busy = settings.sqlite_busy_timeout_seconds
+    engine = create_async_engine(url, connect_args={"timeout": busy}, **pool)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-        # WAL lets the outbox relay read while a request writes; busy_timeout rides out the
-        # short write locks SQLite takes instead of failing with "database is locked".
+        # WAL lets readers (the outbox relay, GETs) go on while one transaction writes. The
+        # service's writers queue on SQLite's one write lock: the driver begins a transaction
+        # only at its first write, which takes the lock at once (never a read turned write,
+        # which WAL would refuse without waiting), and busy_timeout makes the others wait
+        # for it instead of failing with "database is locked". A rush therefore queues.
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 

@@ -27,9 +27,29 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         yield session
 
 
+async def release(session: AsyncSession) -> None:
+    """End the session's read transaction so its pooled connection goes back to the pool,
+    before a route awaits Temporal or the network.
+
+    A session that has read holds its connection (autobegin) until the transaction ends. An
+    Update's activity runs in this same process and needs a connection from the same pool:
+    with enough requests waiting on their updates while holding one each, the pool is spent
+    and every one of them waits for the others (the deadline rush deadlocked this way). The
+    objects read stay usable (sessions do not expire on commit); the next read begins a new
+    transaction. Only for reads: pending writes are refused here rather than committed
+    unnoticed."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("release() with unsaved changes: commit them first")
+    if session.in_transaction():
+        # Nothing to write, so ending it by commit only returns the connection (a rollback
+        # would expire what was read).
+        await session.commit()
+
+
 class UnitOfWork:
     """A request's transaction: `session` to read and record, `commit()` to make it durable
-    and wake the outbox relay (and the service's loops) so the facts go out at once."""
+    and wake the outbox relay (and the service's loops) so the facts go out at once;
+    `release()` before awaiting Temporal or the network with nothing to write."""
 
     def __init__(self, session: AsyncSession, runtime: ServiceRuntime) -> None:
         self.session = session
@@ -38,6 +58,9 @@ class UnitOfWork:
     async def commit(self) -> None:
         await self.session.commit()
         self._runtime.events_committed()
+
+    async def release(self) -> None:
+        await release(self.session)
 
 
 async def get_unit_of_work(request: Request) -> AsyncIterator[UnitOfWork]:

@@ -11,6 +11,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
@@ -213,10 +215,39 @@ def _unavailable_response(exc: ApiError) -> JSONResponse:
                         headers=exc.headers)
 
 
+# PostgreSQL SQLSTATEs that mean "no connection now": too many connections, cannot connect
+# now (starting or shutting down), and the connection exceptions (class 08).
+_UNAVAILABLE_SQLSTATES = ("53300", "57P03", "08")
+
+
+def _database_unavailable(exc: DBAPIError) -> bool:
+    if isinstance(exc, OperationalError):
+        return True
+    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(state, str) and state.startswith(_UNAVAILABLE_SQLSTATES)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Workflow refusals become 4xx with their reason; a missing workflow becomes 404; a
     Temporal that cannot be reached becomes a bilingual 503; request validation failures are
-    refusals like any other (code, message, message_zh, field)."""
+    refusals like any other (code, message, message_zh, field). A database that cannot serve
+    the request in time (no pooled connection within `db_pool_timeout`, SQLite's write lock
+    still busy after its timeout, the server away) is a bilingual 503 with Retry-After: the
+    caller retries, as it would any 503."""
+
+    @app.exception_handler(PoolTimeoutError)
+    async def _pool_timeout(_: Request, exc: PoolTimeoutError) -> JSONResponse:
+        log.warning("no database connection in time: %s", exc)
+        return _unavailable_response(unavailable("the database", "数据库", retry_after=2))
+
+    @app.exception_handler(DBAPIError)
+    async def _database_busy(_: Request, exc: DBAPIError) -> JSONResponse:
+        # "database is locked" (SQLite), a connection refused or lost, the server's
+        # connection limit (PostgreSQL): all say "not now", none says the request was wrong.
+        if not _database_unavailable(exc):
+            raise exc
+        log.warning("database unavailable: %s", exc.orig)
+        return _unavailable_response(unavailable("the database", "数据库", retry_after=2))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

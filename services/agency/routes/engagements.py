@@ -64,6 +64,8 @@ async def entrust(
     if await repository.get_agency(uow.session, agency_id=body.agency_id) is None:
         raise ApiError(ErrorCode.NOT_FOUND, f"agency {body.agency_id} is not registered",
                        f"机构{body.agency_id}未注册", field="agency_id")
+    # The engagement is written after the update, in a fresh transaction.
+    await uow.release()
     # The case's workflow decides, under its lock, whether this applicant may entrust now (its
     # case, awaiting evaluation, nothing accepted yet): no stage read here that could be stale.
     view = await handles.application(temporal, body.application_id).execute_update(
@@ -116,6 +118,7 @@ async def accept(
         raise ApiError(ErrorCode.INVALID,
                        "accepting needs the agency's declaration of independence",
                        "接受委托须声明独立性", field="independence")
+    await uow.release()  # the update's activity records the acceptance with a connection
     await handles.application(temporal, engagement.application_id).execute_update(
         ApplicationWorkflow.accept_engagement,
         AcceptEngagementCommand(actor=agency, engagement_id=engagement.id,
@@ -177,6 +180,7 @@ async def submit_report(
     except InvalidReport as err:
         raise ApiError(ErrorCode.INVALID, err.message, err.message_zh,
                        field=f"report.{err.field}") from err
+    await uow.release()  # files and the update's activity wait on others; hold no connection
     try:
         stored = await files.save(await file.read(), file.filename or "report")
     except UnacceptableFile as err:

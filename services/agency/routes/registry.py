@@ -33,6 +33,7 @@ from services.agency.schemas import (
 from shared.contracts.agency import AgencyRegistration, Roster
 from shared.contracts.auth import Principal, Role
 from shared.contracts.bounds import Identifier, SaneDate
+from shared.deps import release
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.rules import RuleSetError
@@ -171,6 +172,7 @@ async def get_group(
                    relations=[RelationOut.model_validate(r, from_attributes=True)
                               for r in relations])
     if batch:
+        await release(session)  # the batch's rule set is asked of its workflow
         rule_set = await rule_set_of_batch(temporal, rules, batch)
         out.batch = batch
         out.projects = await repository.count_projects(

@@ -225,6 +225,7 @@ async def submit_application(
             "缺少声明：请就每一项否决条件声明是否存在", field="declarations",
         )
     command = SubmitCommand(actor=applicant, declarations=body.declarations)
+    await uow.release()  # the update's activities record the submission with connections
     try:
         view = await handles.application(runtime.temporal, app.id).execute_update(
             ApplicationWorkflow.submit, command
@@ -236,6 +237,7 @@ async def submit_application(
         # start it now, then submit.
         batch = await repository.get_batch(uow.session, code=app.batch)
         assert batch is not None  # applications reference their batch
+        await uow.release()
         handle = await _start_case(runtime, app, rules.get(batch.rule_set))
         view = await handle.execute_update(ApplicationWorkflow.submit, command)
     await uow.session.refresh(app)
@@ -248,6 +250,7 @@ async def recommend_application(
     uow: UnitOfWorkDep, temporal: TemporalDep,
 ) -> ApplicationOut:
     """The authority recommends, returns (with what to fix) or rejects (with a reason)."""
+    await uow.release()  # the update's activity records the decision with a connection
     view = await handles.application(temporal, app.id).execute_update(
         ApplicationWorkflow.recommend,
         RecommendationCommand(actor=province, decision=body.decision, reason=body.reason),
@@ -262,6 +265,7 @@ async def provide_information(
     temporal: TemporalDep,
 ) -> ApplicationOut:
     """The authority answers the ministry's request for more information."""
+    await uow.release()
     view = await handles.application(temporal, app.id).execute_update(
         ApplicationWorkflow.provide_information,
         InformationAnswer(actor=province, answer=body.answer),

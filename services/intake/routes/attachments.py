@@ -79,6 +79,7 @@ async def upload_attachment(
         raise _unsupported(filename, detected, claimed)
     digest = hashlib.sha256(data).hexdigest()
     key = f"{app.id}/{digest}"
+    await uow.release()  # storage may be remote; the row is written in a fresh transaction
     await storage.put(key, data)
     attachment = await repository.add_attachment(
         uow.session, id=str(uuid.uuid4()), application_id=app.id, kind=kind.value,

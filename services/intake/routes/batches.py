@@ -19,6 +19,7 @@ from services.intake.models import Batch
 from services.intake.schemas import BatchCreate, BatchOut, BatchWarning, DeadlineIn
 from shared.contracts.batch import BatchStart, BatchView, ExtendCommand, ReminderSpec
 from shared.contracts.bounds import BatchCode
+from shared.deps import release
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.rules import RuleSet, RuleSetError
@@ -115,6 +116,7 @@ async def extend_deadline(
     """The ministry extends the package deadline; reminders move, none is sent twice."""
     if await repository.get_batch(session, code=batch) is None:
         raise not_found(f"batch {batch}", f"批次{batch}")
+    await release(session)
     view: BatchView = await handles.batch(temporal, batch).execute_update(
         BatchWorkflow.extend_deadline,
         ExtendCommand(actor=ministry, deadline=body.deadline, reason=body.reason),

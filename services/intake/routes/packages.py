@@ -20,6 +20,7 @@ from services.intake.deps import (
 from shared.contracts.auth import Principal, Role
 from shared.contracts.batch import PackageCommand, PackageSubmitted
 from shared.contracts.bounds import BatchCode, Identifier
+from shared.deps import release
 from shared.errors import ErrorCode
 from shared.http import ApiError, not_found
 from shared.regions import AUTHORITIES
@@ -37,6 +38,7 @@ async def submit_package(
     batch, once, strictly before the batch's deadline (409 DeadlinePassed after it)."""
     if await repository.get_batch(session, code=batch) is None:
         raise not_found(f"batch {batch}", f"批次{batch}")
+    await release(session)  # the update's activity records the package with a connection
     package: PackageSubmitted = await handles.batch(temporal, batch).execute_update(
         BatchWorkflow.submit_package, PackageCommand(actor=province)
     )

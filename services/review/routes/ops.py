@@ -20,6 +20,7 @@ from services.review.schemas import (
 )
 from shared.contracts.application import Stage
 from shared.contracts.bounds import BatchCode, Identifier
+from shared.deps import release
 from shared.http import not_found
 from shared.temporal import application_workflow_id, rereview_schedule_id
 from workflows import handles
@@ -53,6 +54,7 @@ async def ops_case(
         read_model=CaseStageOut.model_validate(row, from_attributes=True) if row else None,
         history=[HistoryItemOut.model_validate(h, from_attributes=True) for h in history],
     )
+    await release(session)
     handle = handles.application(temporal, application_id)
     try:
         desc = await handle.describe()
