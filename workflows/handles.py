@@ -5,12 +5,15 @@ Routes and activities reach a case's workflow through these instead of composing
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
 
 from shared.contracts.agency import BanView
 from shared.contracts.application import CaseView
@@ -29,6 +32,12 @@ from workflows.listing.workflow import ListingWorkflow
 from workflows.rereview.workflow import ReReviewWorkflow
 
 W = TypeVar("W")
+
+# The server admits at most 10 updates in flight per workflow execution (a dynamic config,
+# `frontend.MaxInFlightUpdates`, 10 by default); 37 authorities submitting their packages in
+# the same second exceed it. Such a refusal means "not yet": the update is asked again after a
+# short wait instead of answering 503 to an authority at 23:59 on deadline day.
+IN_FLIGHT_RETRY_SECONDS = 60.0
 R = TypeVar("R")
 
 
@@ -60,6 +69,25 @@ def agency_ban(
     return client.get_workflow_handle_for(
         AgencyBanWorkflow.run, agency_ban_workflow_id(agency_id, finding_id)
     )
+
+
+async def execute_update_when_admitted(
+    handle: WorkflowHandle[Any, Any], update: Any, arg: Any
+) -> Any:
+    """`handle.execute_update(update, arg)`, asked again (with a growing, jittered wait)
+    while the server refuses it only for having too many updates of this workflow in flight."""
+    deadline = asyncio.get_running_loop().time() + IN_FLIGHT_RETRY_SECONDS
+    wait = 0.05
+    while True:
+        try:
+            return await handle.execute_update(update, arg)
+        except RPCError as err:
+            in_flight = (err.status == RPCStatusCode.RESOURCE_EXHAUSTED
+                         and "in-flight updates" in err.message)
+            if not in_flight or asyncio.get_running_loop().time() + wait > deadline:
+                raise
+        await asyncio.sleep(wait * (0.5 + random.random()))
+        wait = min(wait * 2, 2.0)
 
 
 async def start_unless_running(

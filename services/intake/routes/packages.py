@@ -39,8 +39,9 @@ async def submit_package(
     if await repository.get_batch(session, code=batch) is None:
         raise not_found(f"batch {batch}", f"批次{batch}")
     await release(session)  # the update's activity records the package with a connection
-    package: PackageSubmitted = await handles.batch(temporal, batch).execute_update(
-        BatchWorkflow.submit_package, PackageCommand(actor=province)
+    package: PackageSubmitted = await handles.execute_update_when_admitted(
+        handles.batch(temporal, batch), BatchWorkflow.submit_package,
+        PackageCommand(actor=province),
     )
     return package
 

@@ -84,8 +84,8 @@ async def lodge_objection(
         uow.session, batch=batch, application_id=body.application_id, lodged_by=body.lodged_by,
         contact=body.contact, grounds=body.grounds,
     )
-    await handles.batch(temporal, batch).execute_update(
-        BatchWorkflow.lodge_objection,
+    await handles.execute_update_when_admitted(
+        handles.batch(temporal, batch), BatchWorkflow.lodge_objection,
         LodgeObjectionCommand(objection_id=objection.id, application_id=objection.application_id),
     )
     await uow.commit()
