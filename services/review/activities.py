@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Self, TypeVar
+from collections.abc import Callable
+from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from temporalio import activity
@@ -33,8 +33,6 @@ from shared.runtime import ServiceRuntime
 from shared.temporal import Activities, TaskQueues
 from workflows.rereview.schedule import ensure_rereview_schedule, start_listings
 
-T = TypeVar("T")
-
 
 class ReviewActivities(ServiceActivities):
     def __init__(
@@ -54,62 +52,64 @@ class ReviewActivities(ServiceActivities):
         return cls(runtime.sessions, runtime.events_committed, runtime.temporal, runtime.queues,
                    runtime.rules)
 
-    async def _in_transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
-        async with self.transaction() as session:
-            return await work(session)
-
     @activity.defn(name=Activities.REVIEW_RECORD_DECISION)
     async def record_decision(self, record: TransitionRecord) -> None:
-        await self._in_transaction(lambda s: records.record_decision(s, record=record))
+        async with self.transaction() as session:
+            await records.record_decision(session, record=record)
 
     @activity.defn(name=Activities.REVIEW_PREPARE_PUBLICATION)
     async def prepare_publication(self, request: PublicationRequest) -> PublicationPlan:
-        return await self._in_transaction(
-            lambda s: records.prepare_publication(s, request=request)
-        )
+        async with self.transaction() as session:
+            return await records.prepare_publication(session, request=request)
 
     @activity.defn(name=Activities.REVIEW_RECORD_LISTING)
     async def record_listing(self, record: ListingRecord) -> None:
         """Publish, then list the unit; once listed, its ListingWorkflow runs (started here,
         idempotently, so a retry finds it running)."""
-        unit = await self._in_transaction(lambda s: records.record_listing(s, record=record))
+        async with self.transaction() as session:
+            unit = await records.record_listing(session, record=record)
         if record.transition.stage == Stage.LISTED:
             await start_listings(self._temporal, self._queues, [unit])
 
     @activity.defn(name=Activities.REVIEW_RECORD_TRANSITION)
     async def record_transition(self, record: TransitionRecord) -> None:
-        await self._in_transaction(lambda s: records.record_transition(s, record=record))
+        async with self.transaction() as session:
+            await records.record_transition(session, record=record)
 
     @activity.defn(name=Activities.REVIEW_OPEN_PUBLICITY)
     async def open_publicity(self, request: PublicityRequest) -> PublicityOpened:
-        return await self._in_transaction(lambda s: records.open_publicity(s, request=request))
+        async with self.transaction() as session:
+            return await records.open_publicity(session, request=request)
 
     @activity.defn(name=Activities.REVIEW_RECORD_REMOVAL)
     async def record_removal(self, record: RemovalRecord) -> None:
-        await self._in_transaction(lambda s: records.record_removal(s, record=record))
+        async with self.transaction() as session:
+            await records.record_removal(session, record=record)
 
     @activity.defn(name=Activities.REVIEW_REMIND_YEARLY_REPORT)
     async def remind_yearly_report(self, due: YearlyReportDue) -> None:
-        async def work(session: AsyncSession) -> None:
+        async with self.transaction() as session:
             await records.yearly_report_due_event(session, due=due)
-
-        await self._in_transaction(work)
 
     @activity.defn(name=Activities.REVIEW_OPEN_REREVIEW)
     async def open_rereview(self, request: ReReviewOpen) -> ReReviewPlan:
-        return await self._in_transaction(lambda s: records.open_rereview(s, request=request))
+        async with self.transaction() as session:
+            return await records.open_rereview(session, request=request)
 
     @activity.defn(name=Activities.REVIEW_REMIND_REREVIEW)
     async def remind_rereview(self, reminder: ReReviewReminder) -> None:
-        await self._in_transaction(lambda s: records.remind_rereview(s, reminder=reminder))
+        async with self.transaction() as session:
+            await records.remind_rereview(session, reminder=reminder)
 
     @activity.defn(name=Activities.REVIEW_RECORD_REREVIEW_REPORT)
     async def record_rereview_report(self, record: ReReviewReportRecord) -> None:
-        await self._in_transaction(lambda s: records.record_rereview_report(s, record=record))
+        async with self.transaction() as session:
+            await records.record_rereview_report(session, record=record)
 
     @activity.defn(name=Activities.REVIEW_COMPLETE_REREVIEW)
     async def complete_rereview(self, outcome: ReReviewOutcome) -> None:
-        await self._in_transaction(lambda s: records.complete_rereview(s, outcome=outcome))
+        async with self.transaction() as session:
+            await records.complete_rereview(session, outcome=outcome)
 
     @activity.defn(name=Activities.REVIEW_ENSURE_REREVIEW_SCHEDULE)
     async def ensure_rereview_schedule(self, request: ReReviewScheduleRequest) -> str:
